@@ -1,0 +1,121 @@
+// `schuilnaam demo`: a throwaway vault and a tour of the product. Every step is
+// the real CLI in a child process, printed as the command a user would type.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Ctx } from '../context.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/schuilnaam.js', import.meta.url));
+const DEMO_PASSPHRASE = 'demo: paars konijn fietst naar Zwolle';
+
+// Invented people; any likeness to real caseworkers is accidental.
+const DEMO_CSV = `first_name;prefix;last_name;initials;email;phone;employee_no;team
+Anne-Marie;van 't;Hoogland;A.M.;am.vanthoogland@jb-voorbeeld.nl;06-41234567;P-10231;Team Noord
+Chloë;;Jansen-Smit;;c.jansen-smit@jb-voorbeeld.nl;+31 6 4123 4568;P-10232;Team Zuid
+IJsbrand;de;Vries;;i.devries@jb-voorbeeld.nl;020-1234567;P-10233;Team Noord
+`;
+
+function quote(arg: string): string {
+  return /^[\w./=:@+-]+$/u.test(arg) ? arg : `"${arg.replace(/(["\\$`])/gu, '\\$1')}"`;
+}
+
+class Tour {
+  private step = 0;
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly dir: string,
+  ) {}
+
+  heading(text: string): void {
+    this.step++;
+    this.ctx.term.out(`\n${this.ctx.term.style.bold(`${this.step}. ${text}`)}`);
+  }
+
+  say(text: string): void {
+    this.ctx.term.out(this.ctx.term.style.dim(text));
+  }
+
+  /** Runs the CLI, shows "$ schuilnaam …" and its output; returns stdout. */
+  run(args: string[], shown?: string): string {
+    this.ctx.term.out(this.ctx.term.style.cyan(`$ ${shown ?? ['schuilnaam', ...args].map(quote).join(' ')}`));
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: this.dir, env: this.env, encoding: 'utf8' });
+    if (!shown && r.stdout) this.ctx.term.out(r.stdout.trimEnd());
+    if (r.stderr) this.ctx.term.out(r.stderr.trimEnd());
+    if (r.status !== 0) throw new Error(`demo step "schuilnaam ${args.join(' ')}" exited with ${r.status}`);
+    return r.stdout.trim();
+  }
+}
+
+export async function demo(ctx: Ctx, _args: string[], opts: Record<string, unknown>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schuilnaam-demo-'));
+  const runtime = path.join(dir, 'run');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SCHUILNAAM_VAULT: path.join(dir, 'vault.db'),
+    XDG_RUNTIME_DIR: runtime,
+    NO_COLOR: '1',
+  };
+  for (const k of ['SCHUILNAAM_SESSION', 'SCHUILNAAM_USER']) delete env[k];
+  fs.mkdirSync(runtime, { mode: 0o700 });
+  fs.writeFileSync(path.join(dir, 'pass.txt'), DEMO_PASSPHRASE + '\n', { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, 'workers.csv'), DEMO_CSV, { mode: 0o600 });
+
+  const t = new Tour(ctx, env, dir);
+  try {
+    ctx.term.out(ctx.term.style.bold('schuilnaam demo') + ` — a throwaway vault in ${dir}`);
+    t.say(`The demo passphrase is "${DEMO_PASSPHRASE}" (in pass.txt). The people are invented.`);
+
+    t.heading('An HR administrator creates the vault');
+    t.run(['init', '--passphrase-file', 'pass.txt']);
+
+    t.heading('Unlock once; the session token goes into the environment');
+    const token = t.run(['unlock', '--passphrase-file', 'pass.txt'], 'export SCHUILNAAM_SESSION=$(schuilnaam unlock --passphrase-file pass.txt)');
+    env.SCHUILNAAM_SESSION = token;
+    t.say('(no passphrase needed for the next 15 minutes)');
+
+    t.heading('Add workers one by one: prefixes, diacritics and double surnames are fine');
+    const sanne = t.run(['worker', 'add', '--first-name', 'Sanne', '--prefix', 'van der', '--last-name', 'Wal', '--email', 's.vanderwal@jb-voorbeeld.nl', '--employee-no', 'P-10230', '--team', 'Team Noord']);
+    t.run(['worker', 'add', '--first-name', 'Koen', '--last-name', 'Özdemir', '--phone', '06 1234 5678', '--team', 'Team Zuid']);
+
+    t.heading('Or import an export from the HR system (all rows or none)');
+    ctx.term.out(ctx.term.style.cyan('$ cat workers.csv'));
+    ctx.term.out(DEMO_CSV.trimEnd());
+    t.run(['worker', 'import', 'workers.csv']);
+
+    t.heading('List and show workers (only an administrator sees real names)');
+    t.run(['worker', 'list']);
+    t.run(['worker', 'show', sanne]);
+
+    t.heading('Duplicates on e-mail or personnel number are refused');
+    ctx.term.out(ctx.term.style.cyan(`$ schuilnaam worker add --first-name Sam --last-name Wal --employee-no P10230`));
+    const dup = spawnSync(process.execPath, [BIN, 'worker', 'add', '--first-name', 'Sam', '--last-name', 'Wal', '--employee-no', 'P10230'], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+    });
+    ctx.term.out(`${dup.stderr.trimEnd()}\n(exit ${dup.status})`);
+
+    t.heading('Check every record and the file itself');
+    t.run(['verify']);
+
+    t.heading('What is on disk: no real name, e-mail or number in the vault file');
+    const bytes = fs.readFileSync(path.join(dir, 'vault.db'));
+    const probes = ['Sanne', 'Özdemir', 'Hoogland', 'jb-voorbeeld.nl', 'P-10230', '41234567'];
+    const found = probes.filter((p) => bytes.includes(Buffer.from(p, 'utf8')));
+    ctx.term.out(`$ grep -c -e ${probes.map(quote).join(' -e ')} vault.db`);
+    ctx.term.out(found.length === 0 ? '0   (all identity fields are encrypted)' : `found: ${found.join(', ')}`);
+
+    t.heading('End the session');
+    t.run(['lock']);
+  } finally {
+    if (opts.keep) {
+      ctx.term.out(`\nThe demo vault is kept in ${dir}. Try:\n  export SCHUILNAAM_VAULT=${dir}/vault.db\n  schuilnaam worker list --passphrase-file ${dir}/pass.txt`);
+    } else {
+      fs.rmSync(dir, { recursive: true, force: true });
+      ctx.term.out(`\nThe demo vault has been removed. Run "schuilnaam demo --keep" to keep it.`);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+// The one place libsodium is loaded. Default import only: named imports
+// type-check but throw at run time (STACK.md).
+import sodiumModule from 'libsodium-wrappers-sumo';
+
+export type Sodium = typeof sodiumModule;
+
+let ready: Sodium | undefined;
+
+export async function loadSodium(): Promise<Sodium> {
+  if (!ready) {
+    await sodiumModule.ready;
+    ready = sodiumModule;
+  }
+  return ready;
+}
+
+/** Synchronous access once `loadSodium()` has resolved. */
+export function sodium(): Sodium {
+  if (!ready) throw new Error('libsodium used before loadSodium() resolved');
+  return ready;
+}
+
+/** Best-effort wipe of key material that is no longer needed. */
+export function wipe(...buffers: (Uint8Array | undefined | null)[]): void {
+  for (const b of buffers) if (b) sodium().memzero(b);
+}

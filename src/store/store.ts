@@ -1,0 +1,397 @@
+// The only module that speaks SQL. It stores and returns ciphertext and
+// blind indexes; it never sees a real name in plaintext.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { IntegrityError, SchuilnaamError, UsageError } from '../errors.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
+import { translateSqliteError } from './sqlite-errors.js';
+
+/** "SNM1": marks a SQLite file as a schuilnaam vault (PRAGMA application_id). */
+export const APPLICATION_ID = 0x534e4d31;
+export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+
+export interface StoreOptions {
+  busyTimeoutMs?: number;
+}
+
+export interface KeyslotRow {
+  id: string;
+  user: string;
+  role: string;
+  kdf: string;
+  wrapped: Uint8Array;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkerRow {
+  id: string;
+  status: 'active' | 'offboarded';
+  data_key: Uint8Array | null;
+  first_name: Uint8Array | null;
+  prefix: Uint8Array | null;
+  last_name: Uint8Array | null;
+  initials: Uint8Array | null;
+  email: Uint8Array | null;
+  phone: Uint8Array | null;
+  employee_no: Uint8Array | null;
+  team: Uint8Array | null;
+  bi_email: Uint8Array | null;
+  bi_employee_no: Uint8Array | null;
+  created_at: string;
+  updated_at: string;
+  offboarded_at: string | null;
+}
+
+export type SealedWorkerColumns = Pick<
+  WorkerRow,
+  'first_name' | 'prefix' | 'last_name' | 'initials' | 'email' | 'phone' | 'employee_no' | 'team' | 'bi_email' | 'bi_employee_no'
+>;
+
+const WORKER_COLUMNS =
+  'id, status, data_key, first_name, prefix, last_name, initials, email, phone, employee_no, team, bi_email, bi_employee_no, created_at, updated_at, offboarded_at';
+
+function removeQuietly(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch {
+    /* already gone */
+  }
+}
+
+function fsyncDirectory(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    /* not supported on every file system; the rename itself is still atomic */
+  }
+}
+
+export class Store {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+  ) {}
+
+  /**
+   * Creates a vault file: built under a temporary name, then linked into
+   * place, so a crash never leaves a half-made vault at `file` and an
+   * existing vault is never overwritten.
+   */
+  static create(file: string, init: (store: Store) => void, options: StoreOptions = {}): void {
+    if (fs.existsSync(file)) {
+      throw new UsageError(`a vault already exists at ${file}`, 'nothing was changed; pass --vault PATH to create another one');
+    }
+    const dir = path.dirname(file);
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw new UsageError(`cannot create the folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.creating`);
+    try {
+      // 0600 whatever the umask: SQLite gives -wal and -shm the mode of the main file.
+      const fd = fs.openSync(tmp, 'wx', 0o600);
+      fs.fchmodSync(fd, 0o600);
+      fs.closeSync(fd);
+    } catch (e) {
+      throw new UsageError(`cannot create a vault in ${dir}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    try {
+      const db = new Database(tmp);
+      try {
+        const store = new Store(db, file);
+        db.pragma(`application_id = ${APPLICATION_ID}`);
+        store.configure(options);
+        store.migrate();
+        store.transaction(() => init(store));
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
+      try {
+        fs.linkSync(tmp, file);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw new UsageError(`a vault already exists at ${file}`, 'nothing was changed');
+        if (fs.existsSync(file)) throw new UsageError(`a vault already exists at ${file}`, 'nothing was changed');
+        fs.renameSync(tmp, file); // file systems without hard links
+      }
+      fsyncDirectory(dir);
+    } catch (e) {
+      throw translateSqliteError(e, file) ?? e;
+    } finally {
+      for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) removeQuietly(f);
+    }
+  }
+
+  static open(file: string, options: StoreOptions = {}): Store {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      throw new UsageError(`no vault at ${file}`, 'run "schuilnaam init" to create one, or pass --vault PATH');
+    }
+    if (!stat.isFile()) throw new UsageError(`${file} is not a vault file`);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { fileMustExist: true });
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
+      // Identify the file before anything writes to it: a foreign SQLite file stays untouched.
+      const appId = db.pragma('application_id', { simple: true }) as number;
+      if (appId !== APPLICATION_ID) {
+        throw new IntegrityError(`${file} is not a schuilnaam vault`, 'check the path given with --vault or SCHUILNAAM_VAULT');
+      }
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version > LATEST_SCHEMA_VERSION) {
+        throw new IntegrityError(
+          `the vault has format version ${version}, but this schuilnaam supports up to version ${LATEST_SCHEMA_VERSION}`,
+          'upgrade schuilnaam to open this vault',
+        );
+      }
+      const store = new Store(db, file);
+      store.configure(options);
+      store.migrate();
+      return store;
+    } catch (e) {
+      db?.close();
+      if (e instanceof SchuilnaamError) throw e;
+      throw translateSqliteError(e, file) ?? e;
+    }
+  }
+
+  private configure(options: StoreOptions): void {
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    // Freed pages are zeroed, so a shredded worker's ciphertext does not linger.
+    this.db.pragma('secure_delete = ON');
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    const pending = MIGRATIONS.filter((m) => m.version > current);
+    if (pending.length === 0) return;
+    this.transaction(() => {
+      // Re-read inside the write lock: another process may have migrated meanwhile.
+      const now = this.db.pragma('user_version', { simple: true }) as number;
+      for (const m of MIGRATIONS) {
+        if (m.version <= now) continue;
+        this.db.exec(m.sql);
+        this.db.pragma(`user_version = ${m.version}`);
+      }
+    });
+  }
+
+  schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs fn in one write transaction (BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout). */
+  transaction<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      throw translateSqliteError(e, this.path) ?? e;
+    }
+  }
+
+  /** Runs fn in one read transaction: a consistent snapshot. */
+  read<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).deferred();
+    } catch (e) {
+      throw translateSqliteError(e, this.path) ?? e;
+    }
+  }
+
+  /** Moves everything out of the WAL into the main file and empties the WAL. */
+  checkpoint(): void {
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (e) {
+      throw translateSqliteError(e, this.path) ?? e;
+    }
+  }
+
+  integrityCheck(): string[] {
+    const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
+    const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+    const fk = this.db.pragma('foreign_key_check') as unknown[];
+    if (fk.length > 0) problems.push(`${fk.length} broken reference(s) between tables`);
+    return problems;
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private run(sql: string, ...params: unknown[]): Database.RunResult {
+    try {
+      return this.stmt(sql).run(...params);
+    } catch (e) {
+      throw translateSqliteError(e, this.path) ?? e;
+    }
+  }
+
+  private get<T>(sql: string, ...params: unknown[]): T | undefined {
+    try {
+      return this.stmt(sql).get(...params) as T | undefined;
+    } catch (e) {
+      throw translateSqliteError(e, this.path) ?? e;
+    }
+  }
+
+  private all<T>(sql: string, ...params: unknown[]): T[] {
+    try {
+      return this.stmt(sql).all(...params) as T[];
+    } catch (e) {
+      throw translateSqliteError(e, this.path) ?? e;
+    }
+  }
+
+  // --- meta ---------------------------------------------------------------
+
+  getMeta(key: string): string | undefined {
+    return this.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', key)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+  }
+
+  // --- keyslots -----------------------------------------------------------
+
+  insertKeyslot(row: KeyslotRow): void {
+    this.run(
+      'INSERT INTO keyslots (id, user, role, kdf, wrapped, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      row.id,
+      row.user,
+      row.role,
+      row.kdf,
+      row.wrapped,
+      row.created_at,
+      row.updated_at,
+    );
+  }
+
+  keyslotByUser(user: string): KeyslotRow | undefined {
+    return this.get<KeyslotRow>('SELECT * FROM keyslots WHERE user = ?', user);
+  }
+
+  /** The user a passphrase opens when no --user is given: the first admin. */
+  firstAdminKeyslot(): KeyslotRow | undefined {
+    return this.get<KeyslotRow>("SELECT * FROM keyslots WHERE role = 'admin' ORDER BY created_at, rowid LIMIT 1");
+  }
+
+  listKeyslots(): KeyslotRow[] {
+    return this.all<KeyslotRow>('SELECT * FROM keyslots ORDER BY created_at, rowid');
+  }
+
+  updateKeyslotWrap(id: string, kdf: string, wrapped: Uint8Array, updatedAt: string): void {
+    this.run('UPDATE keyslots SET kdf = ?, wrapped = ?, updated_at = ? WHERE id = ?', kdf, wrapped, updatedAt, id);
+  }
+
+  // --- workers ------------------------------------------------------------
+
+  insertWorker(row: WorkerRow): void {
+    this.run(
+      `INSERT INTO workers (${WORKER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      row.id,
+      row.status,
+      row.data_key,
+      row.first_name,
+      row.prefix,
+      row.last_name,
+      row.initials,
+      row.email,
+      row.phone,
+      row.employee_no,
+      row.team,
+      row.bi_email,
+      row.bi_employee_no,
+      row.created_at,
+      row.updated_at,
+      row.offboarded_at,
+    );
+  }
+
+  workerExists(id: string): boolean {
+    return this.get('SELECT 1 FROM workers WHERE id = ?', id) !== undefined;
+  }
+
+  worker(id: string): WorkerRow | undefined {
+    return this.get<WorkerRow>(`SELECT ${WORKER_COLUMNS} FROM workers WHERE id = ?`, id);
+  }
+
+  /** All workers in creation order (rowid breaks ties within one second). */
+  workers(): WorkerRow[] {
+    return this.all<WorkerRow>(`SELECT ${WORKER_COLUMNS} FROM workers ORDER BY rowid`);
+  }
+
+  *iterateWorkers(): IterableIterator<WorkerRow> {
+    yield* this.stmt(`SELECT ${WORKER_COLUMNS} FROM workers ORDER BY rowid`).iterate() as IterableIterator<WorkerRow>;
+  }
+
+  countWorkers(): number {
+    return this.get<{ n: number }>('SELECT count(*) AS n FROM workers')!.n;
+  }
+
+  workerIdByBlindEmail(index: Uint8Array): string | undefined {
+    return this.get<{ id: string }>('SELECT id FROM workers WHERE bi_email = ?', index)?.id;
+  }
+
+  workerIdByBlindEmployeeNo(index: Uint8Array): string | undefined {
+    return this.get<{ id: string }>('SELECT id FROM workers WHERE bi_employee_no = ?', index)?.id;
+  }
+
+  updateWorkerSealed(id: string, sealed: SealedWorkerColumns, updatedAt: string): void {
+    this.run(
+      `UPDATE workers SET first_name = ?, prefix = ?, last_name = ?, initials = ?, email = ?, phone = ?,
+         employee_no = ?, team = ?, bi_email = ?, bi_employee_no = ?, updated_at = ? WHERE id = ?`,
+      sealed.first_name,
+      sealed.prefix,
+      sealed.last_name,
+      sealed.initials,
+      sealed.email,
+      sealed.phone,
+      sealed.employee_no,
+      sealed.team,
+      sealed.bi_email,
+      sealed.bi_employee_no,
+      updatedAt,
+      id,
+    );
+  }
+
+  /** Crypto-shredding: the worker's data key and every sealed identity column go. */
+  shredWorker(id: string, at: string): void {
+    this.run(
+      `UPDATE workers SET status = 'offboarded', data_key = NULL, first_name = NULL, prefix = NULL, last_name = NULL,
+         initials = NULL, email = NULL, phone = NULL, employee_no = NULL, bi_email = NULL, bi_employee_no = NULL,
+         updated_at = ?, offboarded_at = ? WHERE id = ?`,
+      at,
+      at,
+      id,
+    );
+  }
+}

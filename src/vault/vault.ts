@@ -1,0 +1,189 @@
+// The service layer the CLI calls. Opens the store, unlocks a keyslot or a
+// session, and exposes the operations; owns transactions.
+import { randomBytes } from 'node:crypto';
+import { isBelowFloor, decodeKdfParams } from '../crypto/kdf.js';
+import { Keyring } from '../crypto/keyring.js';
+import { loadSodium } from '../crypto/sodium.js';
+import { ID_RANDOM_BYTES, randomId } from '../core/ids.js';
+import { AccessError, IntegrityError, UsageError } from '../errors.js';
+import { Store } from '../store/store.js';
+import { VaultContext } from './context.js';
+import type { VaultDeps } from './deps.js';
+import { openKeyslot, sealKeyslot } from './keyslots.js';
+import { isValidUserName, ROLE_COMPARTMENTS, type Role } from './roles.js';
+import { createSession, endSessions, openSession } from './session.js';
+import { verifyVault, type VerifyReport } from './verify.js';
+import { Workers } from './workers.js';
+
+const FORMAT_MARKER = 'schuilnaam-vault';
+
+export interface CreatedVault {
+  path: string;
+  vaultId: string;
+  user: string;
+  kdf: { opslimit: number; memlimit: number };
+}
+
+function checkUserName(user: string): void {
+  if (!isValidUserName(user)) {
+    throw new UsageError(`invalid user name "${user}"`, 'use 1-32 letters, digits, dots, dashes or underscores');
+  }
+}
+
+export async function createVault(file: string, passphrase: Uint8Array, user: string, deps: VaultDeps): Promise<CreatedVault> {
+  checkUserName(user);
+  await loadSodium();
+  const vaultId = randomBytes(16).toString('hex');
+  const now = deps.clock().toISOString();
+  const keyring = Keyring.generate(deps.random);
+  let kdf = '';
+  try {
+    Store.create(
+      file,
+      (store) => {
+        store.setMeta('format', FORMAT_MARKER);
+        store.setMeta('vault_id', vaultId);
+        store.setMeta('created_at', now);
+        const slot = { id: randomId('K', deps.random(ID_RANDOM_BYTES)), user, role: 'admin' as Role };
+        const sealed = sealKeyslot(vaultId, slot, keyring, passphrase, deps.kdfProfile, deps.random);
+        kdf = sealed.kdf;
+        store.insertKeyslot({ ...slot, ...sealed, created_at: now, updated_at: now });
+      },
+      { busyTimeoutMs: deps.busyTimeoutMs },
+    );
+  } finally {
+    keyring.destroy();
+  }
+  const params = decodeKdfParams(kdf, 'new keyslot');
+  return { path: file, vaultId, user, kdf: { opslimit: params.opslimit, memlimit: params.memlimit } };
+}
+
+/** A vault file that has been opened and recognised, but not unlocked. */
+export class VaultFile {
+  private constructor(
+    readonly store: Store,
+    readonly vaultId: string,
+    private readonly deps: VaultDeps,
+  ) {}
+
+  static async open(file: string, deps: VaultDeps): Promise<VaultFile> {
+    const store = Store.open(file, { busyTimeoutMs: deps.busyTimeoutMs });
+    try {
+      const marker = store.getMeta('format');
+      const vaultId = store.getMeta('vault_id');
+      if (marker !== FORMAT_MARKER || !vaultId) throw new IntegrityError(`${file} is not a schuilnaam vault or is damaged`);
+      await loadSodium();
+      return new VaultFile(store, vaultId, deps);
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  get path(): string {
+    return this.store.path;
+  }
+
+  /** Which user a passphrase would open: the given one, else the first admin. */
+  userFor(user: string | undefined): string {
+    return this.slotFor(user).user;
+  }
+
+  private slotFor(user: string | undefined) {
+    const slot = user ? this.store.keyslotByUser(user) : this.store.firstAdminKeyslot();
+    if (!slot) {
+      if (user) throw new AccessError(`no user "${user}" in this vault`, 'run "schuilnaam user list" as an administrator');
+      throw new IntegrityError('the vault has no administrator keyslot');
+    }
+    return slot;
+  }
+
+  unlockWithPassphrase(passphrase: Uint8Array, user?: string): Vault {
+    const slot = this.slotFor(user);
+    const keyring = openKeyslot(this.vaultId, slot, passphrase);
+    return new Vault(this, new VaultContext(this.store, keyring, this.vaultId, slot.user, slot.role as Role, this.deps.clock, this.deps.random), this.deps);
+  }
+
+  unlockWithSession(runtimeDir: string, token: string, user?: string): Vault {
+    const s = openSession(runtimeDir, token, this.vaultId, this.deps.clock());
+    if (user && user !== s.user) {
+      s.keyring.destroy();
+      throw new AccessError(`the session belongs to user "${s.user}", not "${user}"`, 'unlock as that user, or drop --user');
+    }
+    return new Vault(this, new VaultContext(this.store, s.keyring, this.vaultId, s.user, s.role, this.deps.clock, this.deps.random), this.deps);
+  }
+
+  endSessions(runtimeDir: string, token: string | undefined): number {
+    return endSessions(runtimeDir, this.vaultId, token);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+export class Vault {
+  readonly workers: Workers;
+
+  constructor(
+    private readonly file: VaultFile,
+    readonly ctx: VaultContext,
+    private readonly deps: VaultDeps,
+  ) {
+    this.workers = new Workers(ctx);
+  }
+
+  get user(): string {
+    return this.ctx.user;
+  }
+
+  get role(): Role {
+    return this.ctx.role;
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  createSession(runtimeDir: string, ttlMs: number): { token: string; expires: Date } {
+    return createSession(runtimeDir, {
+      vaultId: this.ctx.vaultId,
+      user: this.ctx.user,
+      role: this.ctx.role,
+      keyring: this.ctx.keyring.subset(ROLE_COMPARTMENTS[this.ctx.role]),
+      ttlMs,
+      now: this.deps.clock(),
+      random: this.deps.random,
+    });
+  }
+
+  /** Reseals this user's keyslot under a new passphrase. No data is re-encrypted. */
+  changePassphrase(newPassphrase: Uint8Array): { opslimit: number; memlimit: number } {
+    const store = this.ctx.store;
+    return store.transaction(() => {
+      const slot = store.keyslotByUser(this.ctx.user);
+      if (!slot) throw new IntegrityError(`the keyslot of user "${this.ctx.user}" disappeared`);
+      const sealed = sealKeyslot(this.ctx.vaultId, slot, this.ctx.keyring, newPassphrase, this.deps.kdfProfile, this.deps.random);
+      store.updateKeyslotWrap(slot.id, sealed.kdf, sealed.wrapped, this.ctx.now());
+      const p = decodeKdfParams(sealed.kdf, 'new keyslot');
+      return { opslimit: p.opslimit, memlimit: p.memlimit };
+    });
+  }
+
+  verify(): VerifyReport {
+    return verifyVault(this.ctx, this.workers);
+  }
+
+  /** Users with their role and key-derivation cost (no secrets). */
+  keyslots(): { user: string; role: string; opslimit: number; memlimit: number; weak: boolean }[] {
+    return this.ctx.store.listKeyslots().map((s) => {
+      const p = decodeKdfParams(s.kdf, `keyslot of user "${s.user}"`);
+      return { user: s.user, role: s.role, opslimit: p.opslimit, memlimit: p.memlimit, weak: isBelowFloor(p) };
+    });
+  }
+
+  close(): void {
+    this.ctx.keyring.destroy();
+    this.file.close();
+  }
+}

@@ -1,0 +1,278 @@
+// Workers: identity fields sealed under a per-worker data key (so one worker
+// can be crypto-shredded), blind indexes for exact lookups, team sealed under
+// the case-facing key. Every write is one transaction.
+import { blindIndex } from '../crypto/blind-index.js';
+import { wipe } from '../crypto/sodium.js';
+import { ID_RANDOM_BYTES, isWorkerId, randomId } from '../core/ids.js';
+import {
+  applyWorkerUpdate,
+  canonicalEmail,
+  canonicalEmployeeNo,
+  FieldError,
+  IDENTITY_FIELDS,
+  validateWorker,
+  type WorkerInput,
+  type WorkerRecord,
+} from '../core/worker-fields.js';
+import { UsageError } from '../errors.js';
+import type { SealedWorkerColumns, WorkerRow } from '../store/store.js';
+import { openField, openKey, sealField, sealKey } from './sealing.js';
+import type { VaultContext } from './context.js';
+
+export type WorkerStatus = 'active' | 'offboarded';
+
+/** The shape of `worker list --json`; identity fields are null where the role may not see them or the worker is shredded. */
+export interface WorkerView {
+  id: string;
+  first_name: string | null;
+  prefix: string | null;
+  last_name: string | null;
+  initials: string | null;
+  email: string | null;
+  phone: string | null;
+  employee_no: string | null;
+  team: string | null;
+  status: WorkerStatus;
+}
+
+export interface WorkerDetail extends WorkerView {
+  created_at: string;
+  updated_at: string;
+  offboarded_at: string | null;
+}
+
+export interface ImportRow {
+  line: number;
+  input: WorkerInput;
+}
+
+const BI_EMAIL = 'email';
+const BI_EMPLOYEE_NO = 'employee_no';
+
+function nullIfEmpty(value: string): string | null {
+  return value === '' ? null : value;
+}
+
+export class Workers {
+  constructor(private readonly v: VaultContext) {}
+
+  private blind(domain: string, value: string): Uint8Array | null {
+    if (value === '') return null;
+    return blindIndex(this.v.key('blind'), domain, value);
+  }
+
+  /** The blind indexes a record should have (verify compares them with the stored ones). */
+  blindIndexesOf(w: WorkerRecord): { email: Uint8Array | null; employeeNo: Uint8Array | null } {
+    return this.indexes(w);
+  }
+
+  private indexes(w: WorkerRecord): { email: Uint8Array | null; employeeNo: Uint8Array | null } {
+    return {
+      email: this.blind(BI_EMAIL, canonicalEmail(w.email)),
+      employeeNo: this.blind(BI_EMPLOYEE_NO, canonicalEmployeeNo(w.employee_no)),
+    };
+  }
+
+  private seal(id: string, dataKey: Uint8Array, w: WorkerRecord): SealedWorkerColumns {
+    const { random } = this.v;
+    const bi = this.indexes(w);
+    const cols = {} as Record<(typeof IDENTITY_FIELDS)[number], Uint8Array>;
+    for (const f of IDENTITY_FIELDS) cols[f] = sealField(dataKey, w[f], { table: 'workers', column: f, rowId: id }, random);
+    return {
+      ...cols,
+      team: sealField(this.v.key('casefacing'), w.team, { table: 'workers', column: 'team', rowId: id }, random),
+      bi_email: bi.email,
+      bi_employee_no: bi.employeeNo,
+    };
+  }
+
+  private dataKey(row: WorkerRow): Uint8Array {
+    return openKey(this.v.key('identity'), row.data_key, { table: 'workers', column: 'data_key', rowId: row.id });
+  }
+
+  /** Decrypts a row. Throws IntegrityError naming the record if any field was tampered with or moved. */
+  decrypt(row: WorkerRow): WorkerRecord | undefined {
+    if (row.status === 'offboarded') return undefined;
+    const dataKey = this.dataKey(row);
+    try {
+      const out = {} as WorkerRecord;
+      for (const f of IDENTITY_FIELDS) out[f] = openField(dataKey, row[f], { table: 'workers', column: f, rowId: row.id });
+      out.team = this.team(row) ?? '';
+      return out;
+    } finally {
+      wipe(dataKey);
+    }
+  }
+
+  private team(row: WorkerRow): string | null {
+    if (row.team === null || !this.v.keyring.has('casefacing')) return null;
+    return nullIfEmpty(openField(this.v.key('casefacing'), row.team, { table: 'workers', column: 'team', rowId: row.id }));
+  }
+
+  private view(row: WorkerRow): WorkerView {
+    const canSeeIdentity = this.v.keyring.has('identity');
+    const rec = canSeeIdentity ? this.decrypt(row) : undefined;
+    return {
+      id: row.id,
+      first_name: rec ? rec.first_name : null,
+      prefix: rec ? nullIfEmpty(rec.prefix) : null,
+      last_name: rec ? rec.last_name : null,
+      initials: rec ? nullIfEmpty(rec.initials) : null,
+      email: rec ? nullIfEmpty(rec.email) : null,
+      phone: rec ? nullIfEmpty(rec.phone) : null,
+      employee_no: rec ? nullIfEmpty(rec.employee_no) : null,
+      team: rec ? nullIfEmpty(rec.team) : this.team(row),
+      status: row.status,
+    };
+  }
+
+  private newId(taken: Set<string>): string {
+    for (;;) {
+      const id = randomId('W', this.v.random(ID_RANDOM_BYTES));
+      if (!taken.has(id) && !this.v.store.workerExists(id)) return id;
+    }
+  }
+
+  private insert(id: string, w: WorkerRecord, now: string): void {
+    const dataKey = this.v.random(32);
+    try {
+      this.v.store.insertWorker({
+        id,
+        status: 'active',
+        data_key: sealKey(this.v.key('identity'), dataKey, { table: 'workers', column: 'data_key', rowId: id }, this.v.random),
+        ...this.seal(id, dataKey, w),
+        created_at: now,
+        updated_at: now,
+        offboarded_at: null,
+      });
+    } finally {
+      wipe(dataKey);
+    }
+  }
+
+  /** The id of another worker holding the same e-mail or personnel number, as an error. */
+  private duplicateError(w: WorkerRecord, exceptId: string | undefined, where = ''): UsageError | undefined {
+    const bi = this.indexes(w);
+    const byEmail = bi.email && this.v.store.workerIdByBlindEmail(bi.email);
+    if (byEmail && byEmail !== exceptId) {
+      return new UsageError(`${where}another worker (${byEmail}) already has this e-mail address`, 'e-mail addresses must be unique');
+    }
+    const byNo = bi.employeeNo && this.v.store.workerIdByBlindEmployeeNo(bi.employeeNo);
+    if (byNo && byNo !== exceptId) {
+      return new UsageError(`${where}another worker (${byNo}) already has this personnel number`, 'personnel numbers must be unique');
+    }
+    return undefined;
+  }
+
+  add(input: WorkerInput): string {
+    this.v.requireRight('identity', 'add workers');
+    const w = validated(input);
+    return this.v.store.transaction(() => {
+      const dup = this.duplicateError(w, undefined);
+      if (dup) throw dup;
+      const id = this.newId(new Set());
+      this.insert(id, w, this.v.now());
+      return id;
+    });
+  }
+
+  /** All rows or none: every row is validated and checked for duplicates before the first insert. */
+  import(rows: ImportRow[]): string[] {
+    this.v.requireRight('identity', 'import workers');
+    const records: WorkerRecord[] = [];
+    const seenEmail = new Map<string, number>();
+    const seenNo = new Map<string, number>();
+    for (const { line, input } of rows) {
+      let w: WorkerRecord;
+      try {
+        w = validateWorker(input);
+      } catch (e) {
+        if (e instanceof FieldError) throw new UsageError(`line ${line}: ${e.message}`, 'nothing was imported; fix the line and run the import again');
+        throw e;
+      }
+      const email = canonicalEmail(w.email);
+      const no = canonicalEmployeeNo(w.employee_no);
+      if (email && seenEmail.has(email)) throw new UsageError(`line ${line}: same e-mail address as line ${seenEmail.get(email)}`, 'nothing was imported');
+      if (no && seenNo.has(no)) throw new UsageError(`line ${line}: same personnel number as line ${seenNo.get(no)}`, 'nothing was imported');
+      if (email) seenEmail.set(email, line);
+      if (no) seenNo.set(no, line);
+      records.push(w);
+    }
+    return this.v.store.transaction(() => {
+      const ids: string[] = [];
+      const taken = new Set<string>();
+      const now = this.v.now();
+      records.forEach((w, i) => {
+        const dup = this.duplicateError(w, undefined, `line ${rows[i]!.line}: `);
+        if (dup) throw new UsageError(dup.message, 'nothing was imported');
+        const id = this.newId(taken);
+        taken.add(id);
+        this.insert(id, w, now);
+        ids.push(id);
+      });
+      return ids;
+    });
+  }
+
+  private row(id: string): WorkerRow {
+    const row = isWorkerId(id) ? this.v.store.worker(id) : undefined;
+    if (!row) throw new UsageError(`no worker ${id}`, 'run "schuilnaam worker list" to see the ids');
+    return row;
+  }
+
+  list(): WorkerView[] {
+    return this.v.store.read(() => this.v.store.workers().map((r) => this.view(r)));
+  }
+
+  show(id: string): WorkerDetail {
+    const row = this.row(id);
+    return { ...this.view(row), created_at: row.created_at, updated_at: row.updated_at, offboarded_at: row.offboarded_at };
+  }
+
+  update(id: string, input: WorkerInput): WorkerDetail {
+    this.v.requireRight('identity', 'change workers');
+    this.v.store.transaction(() => {
+      const row = this.row(id);
+      const current = this.decrypt(row);
+      if (!current) throw new UsageError(`worker ${id} is offboarded and cannot be changed`);
+      let next: WorkerRecord;
+      try {
+        next = applyWorkerUpdate(current, input);
+      } catch (e) {
+        if (e instanceof FieldError) throw new UsageError(e.message);
+        throw e;
+      }
+      const dup = this.duplicateError(next, id);
+      if (dup) throw dup;
+      const dataKey = this.dataKey(row);
+      try {
+        this.v.store.updateWorkerSealed(id, this.seal(id, dataKey, next), this.v.now());
+      } finally {
+        wipe(dataKey);
+      }
+    });
+    return this.show(id);
+  }
+
+  /** Crypto-shreds the worker's identity: its data key is destroyed, the id stays for the record. */
+  offboard(id: string): WorkerDetail {
+    this.v.requireRight('identity', 'offboard workers');
+    this.v.store.transaction(() => {
+      const row = this.row(id);
+      if (row.status === 'offboarded') throw new UsageError(`worker ${id} is already offboarded`);
+      this.v.store.shredWorker(id, this.v.now());
+    });
+    // Push the change out of the WAL so the old ciphertext is overwritten in the main file too.
+    this.v.store.checkpoint();
+    return this.show(id);
+  }
+}
+
+function validated(input: WorkerInput): WorkerRecord {
+  try {
+    return validateWorker(input);
+  } catch (e) {
+    if (e instanceof FieldError) throw new UsageError(e.message);
+    throw e;
+  }
+}
