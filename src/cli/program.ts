@@ -71,16 +71,7 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'no colour in output')
     .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => rt.stdout.write(s),
-      writeErr: (s) => rt.stderr.write(s),
-      outputError: (s) => {
-        const [first = '', ...rest] = s.trim().split('\n');
-        state.usageMessage = first.replace(/^error: /u, '');
-        state.usageHint = rest.join(' ').replace(/^\((.*)\)$/u, '$1').trim() || 'run "schuilnaam --help" for usage';
-      },
-    });
+    .exitOverride();
 
   program
     .command('init')
@@ -260,5 +251,23 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .option('--keep', 'keep the demo folder afterwards')
     .action(action(commands.demo, 'demo'));
 
+  configureErrors(program, rt, state);
   return program;
+}
+
+/** Usage errors become one "schuilnaam: error:" line and a hint naming the right --help (exit 2, set in main). */
+function configureErrors(cmd: Command, rt: Runtime, state: RunState): void {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  const helpHint = `run "${names.join(' ')} --help" for usage`;
+  cmd.configureOutput({
+    writeOut: (s) => rt.stdout.write(s),
+    writeErr: (s) => rt.stderr.write(s),
+    outputError: (s) => {
+      const [first = '', ...rest] = s.trim().split('\n');
+      state.usageMessage = first.replace(/^error: /u, '');
+      state.usageHint = rest.join(' ').replace(/^\((.*)\)$/u, '$1').trim().replace(/^Did you/u, 'did you') || helpHint;
+    },
+  });
+  for (const sub of cmd.commands) configureErrors(sub, rt, state);
 }
