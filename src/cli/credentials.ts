@@ -86,3 +86,15 @@ export async function openUnlocked(ctx: Ctx, options: { allowSession?: boolean }
     throw e;
   }
 }
+
+/** Opens the vault, runs fn, prints any notices as warnings, and always closes. */
+export async function withVault<T>(ctx: Ctx, fn: (vault: Vault) => T | Promise<T>): Promise<T> {
+  const vault = await openUnlocked(ctx);
+  try {
+    const result = await fn(vault);
+    for (const n of vault.notices) ctx.term.warn(n);
+    return result;
+  } finally {
+    vault.close();
+  }
+}

@@ -18,6 +18,11 @@ const commands = {
   session: () => import('./commands/session.js'),
   worker: () => import('./commands/worker.js'),
   verify: () => import('./commands/verify.js'),
+  cases: () => import('./commands/cases.js'),
+  pseudonym: () => import('./commands/pseudonym.js'),
+  rotate: () => import('./commands/rotate.js'),
+  audit: () => import('./commands/audit.js'),
+  team: () => import('./commands/team.js'),
   demo: () => import('./commands/demo.js'),
 };
 
@@ -94,6 +99,7 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
       'before',
       about('Derive the keys once and print a session token. With SCHUILNAAM_SESSION set, commands need no passphrase until it expires.', [
         ['unlock for 15 minutes (the default)', 'export SCHUILNAAM_SESSION=$(schuilnaam unlock)'],
+        ['see the token and when it expires', 'schuilnaam unlock --json'],
         ['unlock for an hour, non-interactively', 'export SCHUILNAAM_SESSION=$(schuilnaam unlock --ttl 1h --passphrase-file ~/.schuilnaam-pass)'],
       ]),
     )
@@ -225,6 +231,172 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
       ),
     )
     .action(action(commands.worker, 'offboard'));
+
+  const kase = program
+    .command('case')
+    .summary('add cases and assign workers to them')
+    .addHelpText(
+      'before',
+      about('A case is known by its reference. The vault stores only the reference, team and risk level: nothing about the family.', [
+        ['add a case', 'schuilnaam case add JB-2026-0042 --team "Team Noord" --risk high'],
+        ['assign a worker to it', 'schuilnaam case assign JB-2026-0042 W-7f3k2q9m'],
+      ]),
+    );
+  kase
+    .command('add')
+    .summary('add a case')
+    .argument('<ref>', 'case reference')
+    .option('--team <team>', 'team handling the case')
+    .addOption(new Option('--risk <level>', 'risk level').choices(['normal', 'high']).default('normal'))
+    .addHelpText('before', about('Add a case.', [['a high-risk case of Team Noord', 'schuilnaam case add JB-2026-0042 --team "Team Noord" --risk high']]))
+    .action(action(commands.cases, 'add'));
+  kase
+    .command('assign')
+    .summary('assign a worker to a case')
+    .argument('<ref>', 'case reference')
+    .argument('<worker>', 'worker id (W-…)')
+    .addHelpText('before', about('Assign a worker to a case, so a pseudonym can be issued for it.', [['assign', 'schuilnaam case assign JB-2026-0042 W-7f3k2q9m']]))
+    .action(action(commands.cases, 'assign'));
+  kase
+    .command('show')
+    .summary('show a case')
+    .argument('<ref>', 'case reference')
+    .addHelpText('before', about('Show a case and the workers assigned to it.', [['show', 'schuilnaam case show JB-2026-0042']]))
+    .action(action(commands.cases, 'show'));
+  kase
+    .command('list')
+    .summary('list cases')
+    .addHelpText('before', about('List all cases.', [['as JSON', 'schuilnaam case list --json']]))
+    .action(action(commands.cases, 'list'));
+
+  const pseudonym = program
+    .command('pseudonym')
+    .summary('get, list and resolve case-facing pseudonyms')
+    .addHelpText(
+      'before',
+      about('A pseudonym is the name a family sees. It stays the same for a worker in a case until it is rotated, and is never issued twice.', [
+        ['my pseudonym for a case (issued on first use)', 'schuilnaam pseudonym get --case JB-2026-0042 --worker W-7f3k2q9m'],
+        ['who is behind a pseudonym (audited; admin and security only)', 'schuilnaam pseudonym resolve "Eva Smit" --reason "police request 2026-118"'],
+      ]),
+    );
+  pseudonym
+    .command('get')
+    .summary('the active pseudonym of a worker for a case; issues one if none')
+    .requiredOption('--case <ref>', 'case reference')
+    .requiredOption('--worker <id>', 'worker id (W-…)')
+    .addOption(new Option('--scope <scope>', 'case: only this case (default); worker: one name for all the worker\'s cases').choices(['case', 'worker']))
+    .addOption(new Option('--style <style>', 'for a newly issued pseudonym: a Dutch name or an officer-style code').choices(['name', 'code']))
+    .addHelpText(
+      'before',
+      about('Print the active pseudonym of a worker for a case. The first call issues one; later calls return the same name until it is rotated.', [
+        ['the pseudonym for a case', 'schuilnaam pseudonym get --case JB-2026-0042 --worker W-7f3k2q9m'],
+        ['with its formal form, as JSON', 'schuilnaam pseudonym get --case JB-2026-0042 --worker W-7f3k2q9m --json'],
+        ['a code instead of a name', 'schuilnaam pseudonym get --case JB-2026-0042 --worker W-7f3k2q9m --style code'],
+      ]),
+    )
+    .action(action(commands.pseudonym, 'get'));
+  pseudonym
+    .command('resolve')
+    .summary('which worker is behind a pseudonym (audited)')
+    .argument('<name>', 'pseudonym or code, any status')
+    .requiredOption('--reason <text>', 'why you need to know (kept, encrypted, in the audit log)')
+    .addHelpText(
+      'before',
+      about('De-pseudonymise: show which worker is behind a pseudonym, whether active, retired or compromised. Every call is written to the audit log with its reason.', [
+        ['resolve a name from a threatening message', 'schuilnaam pseudonym resolve "Eva Smit" --reason "threat report 2026-118"'],
+      ]),
+    )
+    .action(action(commands.pseudonym, 'resolve'));
+  pseudonym
+    .command('list')
+    .summary('pseudonyms of a case or of a worker, with their status')
+    .option('--case <ref>', 'case reference')
+    .option('--worker <id>', 'worker id (W-…)')
+    .addHelpText('before', about('List the pseudonyms of a case or of a worker, in every status.', [['of a case', 'schuilnaam pseudonym list --case JB-2026-0042']]))
+    .action(action(commands.pseudonym, 'list'));
+  pseudonym
+    .command('history')
+    .summary('the life of each pseudonym of a worker')
+    .requiredOption('--worker <id>', 'worker id (W-…)')
+    .addHelpText('before', about('Show when each pseudonym of a worker was issued, retired or compromised, and what replaced it.', [['history', 'schuilnaam pseudonym history --worker W-7f3k2q9m']]))
+    .action(action(commands.pseudonym, 'history'));
+
+  program
+    .command('rotate')
+    .summary('record a compromise and replace the affected pseudonyms')
+    .option('--pseudonym <name>', 'a pseudonym that leaked')
+    .option('--worker <id>', "a worker whose real identity leaked: all their pseudonyms")
+    .option('--case <ref>', 'a case whose pseudonyms leaked')
+    .option('--reason <text>', 'what leaked, where and how (required)')
+    .option('--how <text>', 'how it leaked (e.g. "Facebook group", "letter forwarded")')
+    .option('--leaked-at <date>', 'when it leaked')
+    .option('--dry-run', 'show the impact without changing anything')
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
+    .addHelpText(
+      'before',
+      about('Record a compromise: the affected pseudonyms are retired as compromised and replaced by new ones in the same scopes. Prints the cases and documents affected.', [
+        ['see what a rotation would touch', 'schuilnaam rotate --pseudonym "Eva Smit" --reason "posted in a Facebook group" --dry-run'],
+        ['rotate after a doxing of a pseudonym', 'schuilnaam rotate --pseudonym "Eva Smit" --reason "posted in a Facebook group" --yes'],
+        ["a worker's real name leaked: rotate all their pseudonyms", 'schuilnaam rotate --worker W-7f3k2q9m --reason "home address shared" --yes'],
+      ]),
+    )
+    .action(action(commands.rotate, 'rotate'));
+
+  const audit = program
+    .command('audit')
+    .summary('verify and read the tamper-evident audit log')
+    .addHelpText(
+      'before',
+      about('The audit log records every issue, rotation, resolve and change, hash-chained and MAC\'d. It holds ids, never real names.', [
+        ['check the chain', 'schuilnaam audit verify'],
+        ['the last week', 'schuilnaam audit log --since 2026-11-18'],
+      ]),
+    );
+  audit
+    .command('verify')
+    .summary('check the hash chain and MACs; exit 1 on a broken entry')
+    .option('--head <seq:hash>', 'a chain head kept earlier: catches entries cut off the end')
+    .addHelpText(
+      'before',
+      about('Check every entry of the audit log. Prints the chain head; keep it elsewhere and pass it back with --head to prove nothing was deleted from the end.', [
+        ['check the log', 'schuilnaam audit verify'],
+        ['against a head kept last week', 'schuilnaam audit verify --head 1042:5f0c…'],
+      ]),
+    )
+    .action(action(commands.audit, 'verify'));
+  audit
+    .command('log')
+    .summary('print audit entries')
+    .option('--since <date>', 'only entries from this date or time on')
+    .addHelpText('before', about('Print the audit log, oldest first.', [['as JSON since a date', 'schuilnaam audit log --since 2026-11-01 --json']]))
+    .action(action(commands.audit, 'log'));
+
+  const team = program
+    .command('team')
+    .summary('pseudonym settings per team')
+    .addHelpText(
+      'before',
+      about('Per-team pseudonym settings: style (name or code), code prefix, and default scope. Teams without settings use the vault defaults.', [
+        ['Team Oost signs with codes such as JBO-4821-K', 'schuilnaam team set "Team Oost" --style code --code-prefix JBO'],
+        ['one worker-wide pseudonym by default for the whole vault', 'schuilnaam team set --default --scope worker'],
+      ]),
+    );
+  team
+    .command('set')
+    .summary("change a team's (or the vault's default) pseudonym settings")
+    .argument('[name]', 'team name')
+    .option('--default', 'change the vault-wide defaults instead of one team')
+    .addOption(new Option('--style <style>', 'pseudonym style').choices(['name', 'code']))
+    .addOption(new Option('--scope <scope>', 'default scope').choices(['case', 'worker']))
+    .option('--code-prefix <letters>', 'prefix of code pseudonyms, 1-4 letters (e.g. JB)')
+    .option('--code-digits <n>', 'digits in code pseudonyms (3-8, default 4)')
+    .addHelpText('before', about('Change pseudonym settings.', [['codes for Team Oost', 'schuilnaam team set "Team Oost" --style code --code-prefix JBO']]))
+    .action(action(commands.team, 'set'));
+  team
+    .command('list')
+    .summary('the vault defaults and every team with settings')
+    .addHelpText('before', about('Show the pseudonym settings.', [['list', 'schuilnaam team list']]))
+    .action(action(commands.team, 'list'));
 
   program
     .command('verify')

@@ -50,6 +50,98 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Per-team settings (pseudonym style, code prefix, scope; later contact details).
+      CREATE TABLE teams (
+        id         TEXT PRIMARY KEY,
+        name_index BLOB NOT NULL UNIQUE,
+        name       BLOB NOT NULL,
+        settings   BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      -- A case is known by its reference (sealed; found through ref_index).
+      CREATE TABLE cases (
+        id         TEXT PRIMARY KEY,
+        ref_index  BLOB NOT NULL UNIQUE,
+        reference  BLOB NOT NULL,
+        team       BLOB NOT NULL,
+        risk       BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE assignments (
+        case_id     TEXT NOT NULL REFERENCES cases (id),
+        worker_id   TEXT NOT NULL REFERENCES workers (id),
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (case_id, worker_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX assignments_worker ON assignments (worker_id);
+
+      CREATE TABLE compromises (
+        id          TEXT PRIMARY KEY,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        target      TEXT NOT NULL CHECK (target IN ('pseudonym', 'worker', 'case')),
+        details     BLOB NOT NULL
+      ) STRICT;
+
+      -- name_index is UNIQUE over every row, whatever its status: a name is
+      -- never issued twice, not even after it was retired.
+      CREATE TABLE pseudonyms (
+        id            TEXT PRIMARY KEY,
+        worker_id     TEXT NOT NULL REFERENCES workers (id),
+        case_id       TEXT REFERENCES cases (id),
+        scope         TEXT NOT NULL CHECK (scope IN ('case', 'worker')),
+        style         TEXT NOT NULL CHECK (style IN ('name', 'code')),
+        status        TEXT NOT NULL CHECK (status IN ('active', 'retired', 'compromised')),
+        name          BLOB NOT NULL,
+        formal        BLOB NOT NULL,
+        name_index    BLOB NOT NULL UNIQUE,
+        surname_guard BLOB,
+        issued_at     TEXT NOT NULL,
+        ended_at      TEXT,
+        end_reason    BLOB,
+        replaced_by   TEXT REFERENCES pseudonyms (id),
+        compromise_id TEXT REFERENCES compromises (id),
+        CHECK ((scope = 'case') = (case_id IS NOT NULL))
+      ) STRICT;
+      CREATE UNIQUE INDEX pseudonyms_one_active ON pseudonyms (worker_id, scope, coalesce(case_id, '')) WHERE status = 'active';
+      CREATE INDEX pseudonyms_case ON pseudonyms (case_id);
+      CREATE INDEX pseudonyms_worker ON pseudonyms (worker_id);
+      CREATE INDEX pseudonyms_surname_guard ON pseudonyms (surname_guard) WHERE status = 'active';
+
+      -- Keyed hashes (leak-scan key) of real workers' surname forms and
+      -- personnel numbers: pseudonyms are checked against them without
+      -- decrypting a single real name.
+      CREATE TABLE name_guards (
+        digest    BLOB NOT NULL,
+        worker_id TEXT NOT NULL REFERENCES workers (id),
+        PRIMARY KEY (digest, worker_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX name_guards_worker ON name_guards (worker_id);
+
+      -- Append-only, hash-chained and MAC'd. Ids and hashes only; free text
+      -- (reasons) is sealed under the case-facing key.
+      CREATE TABLE audit_log (
+        seq     INTEGER PRIMARY KEY,
+        at      TEXT NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        details TEXT NOT NULL,
+        sealed  BLOB,
+        prev    BLOB NOT NULL,
+        hash    BLOB NOT NULL,
+        mac     BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_log_at ON audit_log (at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

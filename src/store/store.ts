@@ -236,7 +236,7 @@ export class Store {
     return problems;
   }
 
-  private stmt(sql: string): Database.Statement {
+  stmt(sql: string): Database.Statement {
     let s = this.statements.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
@@ -245,7 +245,8 @@ export class Store {
     return s;
   }
 
-  private run(sql: string, ...params: unknown[]): Database.RunResult {
+  /** For the table modules in src/store only. */
+  run(sql: string, ...params: unknown[]): Database.RunResult {
     try {
       return this.stmt(sql).run(...params);
     } catch (e) {
@@ -253,7 +254,7 @@ export class Store {
     }
   }
 
-  private get<T>(sql: string, ...params: unknown[]): T | undefined {
+  get<T>(sql: string, ...params: unknown[]): T | undefined {
     try {
       return this.stmt(sql).get(...params) as T | undefined;
     } catch (e) {
@@ -261,7 +262,7 @@ export class Store {
     }
   }
 
-  private all<T>(sql: string, ...params: unknown[]): T[] {
+  all<T>(sql: string, ...params: unknown[]): T[] {
     try {
       return this.stmt(sql).all(...params) as T[];
     } catch (e) {
@@ -381,6 +382,22 @@ export class Store {
       updatedAt,
       id,
     );
+  }
+
+  /** Removes every guard digest of a worker (before re-adding, or on offboarding). */
+  deleteGuards(workerId: string): void {
+    this.run('DELETE FROM name_guards WHERE worker_id = ?', workerId);
+  }
+
+  insertGuard(digest: Uint8Array, workerId: string): void {
+    this.run('INSERT OR IGNORE INTO name_guards (digest, worker_id) VALUES (?, ?)', digest, workerId);
+  }
+
+  /** True when any of the digests belongs to a real worker. One query, whatever the count. */
+  anyGuard(digests: Uint8Array[]): boolean {
+    if (digests.length === 0) return false;
+    const marks = digests.map(() => '?').join(', ');
+    return this.get(`SELECT 1 FROM name_guards WHERE digest IN (${marks}) LIMIT 1`, ...digests) !== undefined;
   }
 
   /** Crypto-shredding: the worker's data key and every sealed identity column go. */

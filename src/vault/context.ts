@@ -1,11 +1,19 @@
+import { blindIndex, deriveSubkey } from '../crypto/blind-index.js';
 import type { Compartment, Keyring } from '../crypto/keyring.js';
 import type { RandomSource } from '../crypto/random.js';
 import { AccessError } from '../errors.js';
+import { CaseStore } from '../store/casefacing.js';
 import type { Store } from '../store/store.js';
 import type { Role } from './roles.js';
 
 /** What every part of an unlocked vault shares. */
 export class VaultContext {
+  readonly cases: CaseStore;
+  /** Things the user should know after the command (printed as warnings). */
+  readonly notices: string[] = [];
+  private lookupKey: Uint8Array | undefined;
+  private guardKey: Uint8Array | undefined;
+
   constructor(
     readonly store: Store,
     readonly keyring: Keyring,
@@ -14,7 +22,21 @@ export class VaultContext {
     readonly role: Role,
     private readonly clock: () => Date,
     readonly random: RandomSource,
-  ) {}
+  ) {
+    this.cases = new CaseStore(store);
+  }
+
+  /** Keyed hash for finding a case-facing record (case reference, pseudonym, team) without storing it in plaintext. */
+  lookup(domain: string, value: string): Uint8Array {
+    this.lookupKey ??= deriveSubkey(this.key('casefacing'), 'lookup');
+    return blindIndex(this.lookupKey, domain, value);
+  }
+
+  /** Keyed hash (leak-scan key) of a real worker's name form, for resemblance checks without plaintext. */
+  guard(domain: string, value: string): Uint8Array {
+    this.guardKey ??= deriveSubkey(this.key('scan'), 'name-guard');
+    return blindIndex(this.guardKey, domain, value);
+  }
 
   now(): string {
     return this.clock().toISOString();

@@ -14,6 +14,12 @@ import { isValidUserName, ROLE_COMPARTMENTS, type Role } from './roles.js';
 import { createSession, endSessions, openSession } from './session.js';
 import { verifyVault, type VerifyReport } from './verify.js';
 import { Workers } from './workers.js';
+import { AuditLog } from './audit.js';
+import { Cases } from './cases.js';
+import { Pseudonyms } from './pseudonyms.js';
+import { Rotation } from './rotation.js';
+import { Teams } from './teams.js';
+import { loadNamePools } from '../formats/name-lists.js';
 
 const FORMAT_MARKER = 'schuilnaam-vault';
 
@@ -123,6 +129,11 @@ export class VaultFile {
 }
 
 export class Vault {
+  readonly audit: AuditLog;
+  readonly teams: Teams;
+  readonly cases: Cases;
+  readonly pseudonyms: Pseudonyms;
+  readonly rotation: Rotation;
   readonly workers: Workers;
 
   constructor(
@@ -130,7 +141,17 @@ export class Vault {
     readonly ctx: VaultContext,
     private readonly deps: VaultDeps,
   ) {
-    this.workers = new Workers(ctx);
+    this.audit = new AuditLog(ctx);
+    this.teams = new Teams(ctx, this.audit);
+    this.cases = new Cases(ctx, this.audit);
+    this.pseudonyms = new Pseudonyms(ctx, this.audit, this.cases, this.teams, loadNamePools);
+    this.rotation = new Rotation(ctx, this.audit, this.cases, this.pseudonyms);
+    this.workers = new Workers(ctx, this.audit, (id, reason) => this.pseudonyms.retireAllOf(id, reason));
+  }
+
+  /** Warnings collected during the command, for the CLI to print. */
+  get notices(): readonly string[] {
+    return this.ctx.notices;
   }
 
   get user(): string {

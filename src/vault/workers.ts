@@ -10,6 +10,7 @@ import {
   canonicalEmployeeNo,
   FieldError,
   IDENTITY_FIELDS,
+  WORKER_FIELDS,
   validateWorker,
   type WorkerInput,
   type WorkerRecord,
@@ -17,7 +18,9 @@ import {
 import { UsageError } from '../errors.js';
 import type { SealedWorkerColumns, WorkerRow } from '../store/store.js';
 import { openField, openKey, sealField, sealKey } from './sealing.js';
+import type { AuditLog } from './audit.js';
 import type { VaultContext } from './context.js';
+import { surnameKeys } from '../core/name-forms.js';
 
 export type WorkerStatus = 'active' | 'offboarded';
 
@@ -54,7 +57,27 @@ function nullIfEmpty(value: string): string | null {
 }
 
 export class Workers {
-  constructor(private readonly v: VaultContext) {}
+  constructor(
+    private readonly v: VaultContext,
+    private readonly audit: AuditLog,
+    /** Retires a worker's active pseudonyms; returns how many. */
+    private readonly retirePseudonyms: (workerId: string, reason: string) => number,
+  ) {}
+
+  /**
+   * Keyed hashes of the worker's surname forms and personnel number, so that
+   * pseudonyms can be kept unlike any real worker without decrypting names.
+   */
+  private writeGuards(id: string, w: WorkerRecord): void {
+    const store = this.v.store;
+    store.deleteGuards(id);
+    const surnames = surnameKeys(w.prefix, w.last_name).map((k) => this.v.guard('surname', k));
+    for (const d of surnames) store.insertGuard(d, id);
+    if (w.employee_no) store.insertGuard(this.v.guard('employee_no', canonicalEmployeeNo(w.employee_no)), id);
+    for (const p of this.v.cases.activeWithSurnameGuard(surnames)) {
+      this.v.notices.push(`active pseudonym ${p.id} now resembles the surname of worker ${id}; rotate it with "schuilnaam rotate --pseudonym NAME --reason …"`);
+    }
+  }
 
   private blind(domain: string, value: string): Uint8Array | null {
     if (value === '') return null;
@@ -148,6 +171,7 @@ export class Workers {
     } finally {
       wipe(dataKey);
     }
+    this.writeGuards(id, w);
   }
 
   /** The id of another worker holding the same e-mail or personnel number, as an error. */
@@ -172,6 +196,7 @@ export class Workers {
       if (dup) throw dup;
       const id = this.newId(new Set());
       this.insert(id, w, this.v.now());
+      this.audit.append('worker.add', id);
       return id;
     });
   }
@@ -208,6 +233,7 @@ export class Workers {
         const id = this.newId(taken);
         taken.add(id);
         this.insert(id, w, now);
+        this.audit.append('worker.import', id, { line: rows[i]!.line });
         ids.push(id);
       });
       return ids;
@@ -250,6 +276,8 @@ export class Workers {
       } finally {
         wipe(dataKey);
       }
+      this.writeGuards(id, next);
+      this.audit.append('worker.update', id, { fields: WORKER_FIELDS.filter((f) => next[f] !== current[f]) });
     });
     return this.show(id);
   }
@@ -261,6 +289,9 @@ export class Workers {
       const row = this.row(id);
       if (row.status === 'offboarded') throw new UsageError(`worker ${id} is already offboarded`);
       this.v.store.shredWorker(id, this.v.now());
+      this.v.store.deleteGuards(id);
+      const retired = this.retirePseudonyms(id, 'worker offboarded');
+      this.audit.append('worker.offboard', id, { pseudonyms_retired: retired });
     });
     // Push the change out of the WAL so the old ciphertext is overwritten in the main file too.
     this.v.store.checkpoint();

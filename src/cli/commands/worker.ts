@@ -4,7 +4,7 @@ import { WORKER_FIELDS, type WorkerInput } from '../../core/worker-fields.js';
 import { UsageError } from '../../errors.js';
 import type { WorkerDetail, WorkerView } from '../../vault/workers.js';
 import type { Ctx } from '../context.js';
-import { openUnlocked } from '../credentials.js';
+import { withVault } from '../credentials.js';
 import { emit, fields, table } from '../output.js';
 
 const FLAG_OF: Record<(typeof WORKER_FIELDS)[number], string> = {
@@ -30,15 +30,6 @@ export function workerInput(opts: Record<string, unknown>): WorkerInput {
 
 export function displayName(w: Pick<WorkerView, 'first_name' | 'prefix' | 'last_name'>): string {
   return [w.first_name, w.prefix, w.last_name].filter(Boolean).join(' ');
-}
-
-async function withVault<T>(ctx: Ctx, fn: (vault: Awaited<ReturnType<typeof openUnlocked>>) => T | Promise<T>): Promise<T> {
-  const vault = await openUnlocked(ctx);
-  try {
-    return await fn(vault);
-  } finally {
-    vault.close();
-  }
 }
 
 export async function add(ctx: Ctx, _args: string[], opts: Record<string, unknown>): Promise<void> {

@@ -1,0 +1,119 @@
+// The audit log: append-only, hash-chained, MAC'd with the audit key. Entries
+// hold ids and hashes; free text (a reason) is sealed under the case-facing key.
+import { chainHash, chainMac, equalBytes, GENESIS } from '../crypto/chain.js';
+import { UsageError } from '../errors.js';
+import type { AuditRow } from '../store/casefacing.js';
+import type { VaultContext } from './context.js';
+import { openField, sealField } from './sealing.js';
+
+const encoder = new TextEncoder();
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  details: Record<string, unknown>;
+  reason: string | null;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string; // hex
+}
+
+export interface AuditReport {
+  ok: boolean;
+  problems: string[];
+  entries: number;
+  head: ChainHead | null;
+  first_broken: number | null;
+}
+
+function canonical(r: Pick<AuditRow, 'seq' | 'at' | 'actor' | 'action' | 'subject' | 'details' | 'sealed'>): Uint8Array {
+  const sealed = r.sealed ? Buffer.from(r.sealed).toString('base64') : null;
+  return encoder.encode(JSON.stringify([r.seq, r.at, r.actor, r.action, r.subject, r.details, sealed]));
+}
+
+export function parseHead(text: string): ChainHead {
+  const m = /^(\d+):([0-9a-f]{64})$/iu.exec(text.trim());
+  if (!m) throw new UsageError(`invalid --head "${text}"`, 'give it as printed by "schuilnaam audit verify": SEQ:HASH');
+  return { seq: Number(m[1]), hash: m[2]!.toLowerCase() };
+}
+
+export class AuditLog {
+  constructor(private readonly ctx: VaultContext) {}
+
+  /** Appends one entry; call inside the transaction of the change it records. */
+  append(action: string, subject: string, details: Record<string, unknown> = {}, reason?: string): void {
+    const cases = this.ctx.cases;
+    const last = cases.lastAudit();
+    const seq = (last?.seq ?? 0) + 1;
+    const prev = last ? new Uint8Array(last.hash) : GENESIS;
+    const sealed =
+      reason === undefined ? null : sealField(this.ctx.key('casefacing'), reason, { table: 'audit_log', column: 'sealed', rowId: String(seq) }, this.ctx.random);
+    const row = { seq, at: this.ctx.now(), actor: this.ctx.user, action, subject, details: JSON.stringify(details), sealed };
+    const hash = chainHash(prev, canonical(row));
+    cases.insertAudit({ ...row, prev, hash, mac: chainMac(this.ctx.key('audit'), hash) });
+  }
+
+  /** Walks the whole chain; reports the first broken entry. With `head`, also catches a deleted tail. */
+  verify(head?: ChainHead): AuditReport {
+    const key = this.ctx.key('audit');
+    const problems: string[] = [];
+    let expectedSeq = 1;
+    let prev: Uint8Array = GENESIS;
+    let count = 0;
+    let last: ChainHead | null = null;
+    let firstBroken: number | null = null;
+    let headSeen = false;
+    const broken = (seq: number, why: string) => {
+      firstBroken ??= seq;
+      problems.push(`audit entry ${seq}: ${why}`);
+    };
+    for (const r of this.ctx.cases.iterateAudit()) {
+      count++;
+      if (firstBroken === null) {
+        if (r.seq !== expectedSeq) broken(expectedSeq, r.seq > expectedSeq ? `missing (entries ${expectedSeq}-${r.seq - 1} were deleted)` : 'out of order');
+        else if (!equalBytes(new Uint8Array(r.prev), prev)) broken(r.seq, 'does not follow the entry before it (deleted, inserted or reordered)');
+        else {
+          const hash = chainHash(prev, canonical(r));
+          if (!equalBytes(hash, new Uint8Array(r.hash))) broken(r.seq, 'was altered after it was written');
+          else if (!equalBytes(chainMac(key, hash), new Uint8Array(r.mac))) broken(r.seq, 'has an invalid MAC (not written by this vault)');
+        }
+      }
+      if (head && r.seq === head.seq) {
+        headSeen = true;
+        if (Buffer.from(r.hash).toString('hex') !== head.hash) problems.push(`audit entry ${head.seq} differs from the chain head you kept`);
+      }
+      prev = new Uint8Array(r.hash);
+      expectedSeq = r.seq + 1;
+      last = { seq: r.seq, hash: Buffer.from(r.hash).toString('hex') };
+    }
+    if (head && !headSeen) {
+      const end = last?.seq ?? 0;
+      problems.push(
+        end < head.seq
+          ? `the log ends at entry ${end}, but the chain head you kept is entry ${head.seq}: entries were deleted from the end`
+          : `audit entry ${head.seq} from the chain head you kept is missing`,
+      );
+      firstBroken ??= end + 1;
+    }
+    return { ok: problems.length === 0, problems, entries: count, head: last, first_broken: firstBroken };
+  }
+
+  entries(since?: string): AuditEntry[] {
+    const canRead = this.ctx.keyring.has('casefacing');
+    return [...this.ctx.cases.iterateAudit(since)].map((r) => ({
+      seq: r.seq,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      subject: r.subject,
+      details: JSON.parse(r.details) as Record<string, unknown>,
+      reason:
+        r.sealed && canRead ? openField(this.ctx.key('casefacing'), r.sealed, { table: 'audit_log', column: 'sealed', rowId: String(r.seq) }) : null,
+    }));
+  }
+}

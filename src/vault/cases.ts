@@ -1,0 +1,102 @@
+// Cases: a reference, a team and a risk level, nothing about the family.
+import { caseReferenceKey, isRisk, validateCaseReference, validateTeamName, type Risk } from '../core/case-fields.js';
+import { ID_RANDOM_BYTES, isWorkerId, randomId } from '../core/ids.js';
+import { UsageError } from '../errors.js';
+import type { CaseRow } from '../store/casefacing.js';
+import type { AuditLog } from './audit.js';
+import type { VaultContext } from './context.js';
+import { openField, sealField } from './sealing.js';
+
+export interface CaseView {
+  id: string;
+  reference: string;
+  team: string | null;
+  risk: Risk;
+  workers: string[];
+  created_at: string;
+}
+
+export class Cases {
+  constructor(
+    private readonly ctx: VaultContext,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** The case row for a reference, or exit 2 naming it. */
+  find(reference: string): CaseRow {
+    const row = this.ctx.cases.caseByIndex(this.ctx.lookup('case', caseReferenceKey(reference)));
+    if (!row) throw new UsageError(`no case "${reference}"`, 'run "schuilnaam case list", or add it with "schuilnaam case add"');
+    return row;
+  }
+
+  private open(row: CaseRow, column: 'reference' | 'team' | 'risk'): string {
+    return openField(this.ctx.key('casefacing'), row[column], { table: 'cases', column, rowId: row.id });
+  }
+
+  reference(row: CaseRow): string {
+    return this.open(row, 'reference');
+  }
+
+  team(row: CaseRow): string | null {
+    return this.open(row, 'team') || null;
+  }
+
+  view(row: CaseRow): CaseView {
+    return {
+      id: row.id,
+      reference: this.reference(row),
+      team: this.team(row),
+      risk: this.open(row, 'risk') as Risk,
+      workers: this.ctx.cases.workersOfCase(row.id),
+      created_at: row.created_at,
+    };
+  }
+
+  add(rawRef: string, rawTeam: string | undefined, risk: string): CaseView {
+    const reference = validateCaseReference(rawRef);
+    if (!reference) throw new UsageError('invalid case reference', 'use up to 64 letters, digits, spaces and . _ / # -');
+    const team = rawTeam === undefined || rawTeam === '' ? '' : validateTeamName(rawTeam);
+    if (team === undefined) throw new UsageError('invalid team name');
+    if (!isRisk(risk)) throw new UsageError(`invalid risk "${risk}"`, 'use normal or high');
+    return this.ctx.store.transaction(() => {
+      const index = this.ctx.lookup('case', caseReferenceKey(reference));
+      if (this.ctx.cases.caseByIndex(index)) throw new UsageError(`case "${reference}" already exists`);
+      let id: string;
+      do id = randomId('C', this.ctx.random(ID_RANDOM_BYTES));
+      while (this.ctx.cases.caseExists(id));
+      const k = this.ctx.key('casefacing');
+      const now = this.ctx.now();
+      const seal = (column: string, v: string) => sealField(k, v, { table: 'cases', column, rowId: id }, this.ctx.random);
+      this.ctx.cases.insertCase({
+        id,
+        ref_index: index,
+        reference: seal('reference', reference),
+        team: seal('team', team),
+        risk: seal('risk', risk),
+        created_at: now,
+        updated_at: now,
+      });
+      this.audit.append('case.add', id, { risk });
+      return this.view(this.ctx.cases.caseById(id)!);
+    });
+  }
+
+  assign(reference: string, workerId: string): CaseView {
+    return this.ctx.store.transaction(() => {
+      const row = this.find(reference);
+      const worker = isWorkerId(workerId) ? this.ctx.store.worker(workerId) : undefined;
+      if (!worker) throw new UsageError(`no worker ${workerId}`, 'run "schuilnaam worker list" to see the ids');
+      if (worker.status !== 'active') throw new UsageError(`worker ${workerId} is offboarded`);
+      if (this.ctx.cases.assign(row.id, workerId, this.ctx.now())) this.audit.append('case.assign', row.id, { worker: workerId });
+      return this.view(row);
+    });
+  }
+
+  show(reference: string): CaseView {
+    return this.view(this.find(reference));
+  }
+
+  list(): CaseView[] {
+    return this.ctx.store.read(() => this.ctx.cases.cases().map((r) => this.view(r)));
+  }
+}

@@ -1,0 +1,219 @@
+// Pseudonyms: stable per (worker, scope), never issued twice, never like a
+// real worker's surname. Uniqueness and resemblance are index lookups, so
+// issuing does not slow down as the vault grows.
+import { isScope, type Scope } from '../core/case-fields.js';
+import { ID_RANDOM_BYTES, isWorkerId, randomId } from '../core/ids.js';
+import { foldName } from '../core/name-forms.js';
+import { drawCode, drawName, pseudonymKey, type Candidate, type NamePools, type PseudonymStyle } from '../core/pseudonym-gen.js';
+import { canonicalEmployeeNo } from '../core/worker-fields.js';
+import { SchuilnaamError, UsageError, ExitCode } from '../errors.js';
+import type { CaseRow, PseudonymRow, PseudonymStatus } from '../store/casefacing.js';
+import type { WorkerRow } from '../store/store.js';
+import type { AuditLog } from './audit.js';
+import type { Cases } from './cases.js';
+import type { VaultContext } from './context.js';
+import { openField, sealField } from './sealing.js';
+import type { Teams } from './teams.js';
+
+export interface PseudonymView {
+  id: string;
+  pseudonym: string;
+  formal: string;
+  worker: string;
+  case: string | null;
+  scope: Scope;
+  style: PseudonymStyle;
+  status: PseudonymStatus;
+  issued_at: string;
+  ended_at: string | null;
+  replaced_by: string | null;
+}
+
+export interface HistoryEntry extends PseudonymView {
+  reason: string | null;
+  compromise: string | null;
+}
+
+const MAX_ATTEMPTS = 400;
+
+export class Pseudonyms {
+  constructor(
+    private readonly ctx: VaultContext,
+    private readonly audit: AuditLog,
+    private readonly cases: Cases,
+    private readonly teams: Teams,
+    private readonly pools: () => NamePools,
+  ) {}
+
+  private open(row: PseudonymRow, column: 'name' | 'formal' | 'end_reason'): string {
+    return openField(this.ctx.key('casefacing'), row[column], { table: 'pseudonyms', column, rowId: row.id });
+  }
+
+  view(row: PseudonymRow, caseRefs = new Map<string, string>()): PseudonymView {
+    let ref: string | null = null;
+    if (row.case_id) {
+      ref = caseRefs.get(row.case_id) ?? null;
+      if (ref === null) {
+        ref = this.cases.reference(this.ctx.cases.caseById(row.case_id)!);
+        caseRefs.set(row.case_id, ref);
+      }
+    }
+    const replacement = row.replaced_by ? this.ctx.cases.pseudonymById(row.replaced_by) : undefined;
+    return {
+      id: row.id,
+      pseudonym: this.open(row, 'name'),
+      formal: this.open(row, 'formal'),
+      worker: row.worker_id,
+      case: ref,
+      scope: row.scope,
+      style: row.style,
+      status: row.status,
+      issued_at: row.issued_at,
+      ended_at: row.ended_at,
+      replaced_by: replacement ? this.open(replacement, 'name') : null,
+    };
+  }
+
+  private worker(id: string): WorkerRow {
+    const w = isWorkerId(id) ? this.ctx.store.worker(id) : undefined;
+    if (!w) throw new UsageError(`no worker ${id}`, 'run "schuilnaam worker list" to see the ids');
+    return w;
+  }
+
+  /** A candidate is free when its name was never issued and its surname resembles no real worker's. */
+  private isFree(c: Candidate, caseFormals: Set<string>): Uint8Array | undefined {
+    const index = this.ctx.lookup('pseudonym', pseudonymKey(c.name));
+    if (this.ctx.cases.nameTaken(index)) return undefined;
+    const guards = c.surnameKeys.map((k) => this.ctx.guard('surname', k));
+    if (c.style === 'code') {
+      guards.push(this.ctx.guard('employee_no', canonicalEmployeeNo(c.name)), this.ctx.guard('employee_no', canonicalEmployeeNo(c.name.slice(0, -2))));
+    }
+    if (this.ctx.store.anyGuard(guards)) return undefined;
+    if (caseFormals.has(foldName(c.formal))) return undefined;
+    return index;
+  }
+
+  /** Issues a new active pseudonym. Call inside a transaction. */
+  issue(workerId: string, caseRow: CaseRow | null, scope: Scope, style: PseudonymStyle): PseudonymRow {
+    const policy = this.teams.policy(caseRow ? this.cases.team(caseRow) : null);
+    const caseFormals = new Set(caseRow ? this.ctx.cases.activeInCase(caseRow.id).map((r) => foldName(this.open(r, 'formal'))) : []);
+    const pools = style === 'name' ? this.pools() : undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      // Codes widen by a digit each 50 misses, so a crowded prefix never runs dry.
+      const c = pools ? drawName(pools, this.ctx.random) : drawCode(policy.code_prefix, policy.code_digits + Math.floor(attempt / 50), this.ctx.random);
+      const index = this.isFree(c, caseFormals);
+      if (!index) continue;
+      let id: string;
+      do id = randomId('P', this.ctx.random(ID_RANDOM_BYTES));
+      while (this.ctx.cases.pseudonymExists(id));
+      const k = this.ctx.key('casefacing');
+      const row: PseudonymRow = {
+        id,
+        worker_id: workerId,
+        case_id: caseRow?.id ?? null,
+        scope,
+        style,
+        status: 'active',
+        name: sealField(k, c.name, { table: 'pseudonyms', column: 'name', rowId: id }, this.ctx.random),
+        formal: sealField(k, c.formal, { table: 'pseudonyms', column: 'formal', rowId: id }, this.ctx.random),
+        name_index: index,
+        surname_guard: c.surnameKeys[0] ? this.ctx.guard('surname', c.surnameKeys[0]) : null,
+        issued_at: this.ctx.now(),
+        ended_at: null,
+        end_reason: null,
+        replaced_by: null,
+        compromise_id: null,
+      };
+      this.ctx.cases.insertPseudonym(row);
+      this.audit.append('pseudonym.issue', id, { worker: workerId, case: caseRow?.id ?? null, scope, style });
+      return row;
+    }
+    throw new SchuilnaamError(ExitCode.usage, `no free ${style} pseudonym found after ${MAX_ATTEMPTS} tries`, style === 'name' ? 'the name lists are exhausted for this vault; switch the team to code style' : 'raise the code digits with "schuilnaam settings set code_digits N"');
+  }
+
+  /** The active pseudonym of a worker for a case; issues one on first use. */
+  get(reference: string, workerId: string, opts: { scope?: string; style?: string } = {}): PseudonymView & { issued: boolean } {
+    if (opts.scope !== undefined && !isScope(opts.scope)) throw new UsageError(`invalid scope "${opts.scope}"`, 'use case or worker');
+    if (opts.style !== undefined && opts.style !== 'name' && opts.style !== 'code') throw new UsageError(`invalid style "${opts.style}"`, 'use name or code');
+    return this.ctx.store.transaction(() => {
+      const caseRow = this.cases.find(reference);
+      const worker = this.worker(workerId);
+      if (worker.status !== 'active') throw new UsageError(`worker ${workerId} is offboarded`);
+      if (!this.ctx.cases.isAssigned(caseRow.id, workerId)) {
+        throw new UsageError(`worker ${workerId} is not assigned to case "${reference}"`, `run "schuilnaam case assign ${reference} ${workerId}" first`);
+      }
+      const policy = this.teams.policy(this.cases.team(caseRow));
+      const scope = (opts.scope as Scope | undefined) ?? policy.scope;
+      const existing = this.ctx.cases.activePseudonym(workerId, scope, scope === 'case' ? caseRow.id : null);
+      if (existing) return { ...this.view(existing), issued: false };
+      const row = this.issue(workerId, scope === 'case' ? caseRow : null, scope, (opts.style as PseudonymStyle | undefined) ?? policy.style);
+      const view = this.view(row);
+      // A worker-wide pseudonym is reported for the case it was asked for.
+      return { ...view, case: view.case ?? this.cases.reference(caseRow), issued: true };
+    });
+  }
+
+  /** Finds a pseudonym by its name or code, in any status. */
+  find(name: string): PseudonymRow {
+    const row = this.ctx.cases.pseudonymByIndex(this.ctx.lookup('pseudonym', pseudonymKey(name)));
+    if (!row) throw new UsageError(`no pseudonym "${name}" in this vault`);
+    return row;
+  }
+
+  list(filter: { case?: string; worker?: string }): PseudonymView[] {
+    return this.ctx.store.read(() => {
+      const refs = new Map<string, string>();
+      if (filter.case) {
+        const c = this.cases.find(filter.case);
+        const caseRows = this.ctx.cases.pseudonymsOfCase(c.id);
+        // Worker-wide pseudonyms of the case's workers are visible in the case too.
+        const wide = this.ctx.cases.workersOfCase(c.id).flatMap((w) => this.ctx.cases.pseudonymsOfWorker(w).filter((p) => p.scope === 'worker'));
+        return [...caseRows, ...wide].map((r) => this.view(r, refs));
+      }
+      if (filter.worker) {
+        this.worker(filter.worker);
+        return this.ctx.cases.pseudonymsOfWorker(filter.worker).map((r) => this.view(r, refs));
+      }
+      throw new UsageError('give --case REF or --worker ID');
+    });
+  }
+
+  history(workerId: string): HistoryEntry[] {
+    return this.ctx.store.read(() => {
+      this.worker(workerId);
+      const refs = new Map<string, string>();
+      return this.ctx.cases.pseudonymsOfWorker(workerId).map((r) => ({
+        ...this.view(r, refs),
+        reason: r.end_reason ? this.open(r, 'end_reason') : null,
+        compromise: r.compromise_id,
+      }));
+    });
+  }
+
+  /** De-pseudonymisation: which worker is behind a name. Privileged and always audited with a reason. */
+  resolve(name: string, reason: string): PseudonymView {
+    this.ctx.requireRight('identity', 'resolve pseudonyms to workers');
+    if (reason.trim() === '') throw new UsageError('a reason is required', 'say why with --reason "…"; it is kept, encrypted, in the audit log');
+    return this.ctx.store.transaction(() => {
+      const row = this.find(name);
+      this.audit.append('pseudonym.resolve', row.id, { worker: row.worker_id }, reason.trim());
+      return this.view(row);
+    });
+  }
+
+  /** Retires every active pseudonym of a worker (offboarding). Call inside a transaction. */
+  retireAllOf(workerId: string, reason: string): number {
+    const rows = this.ctx.cases.activeOfWorker(workerId);
+    for (const r of rows) {
+      this.ctx.cases.endPseudonym(r.id, {
+        status: 'retired',
+        at: this.ctx.now(),
+        reason: sealField(this.ctx.key('casefacing'), reason, { table: 'pseudonyms', column: 'end_reason', rowId: r.id }, this.ctx.random),
+        replacedBy: null,
+        compromiseId: null,
+      });
+      this.audit.append('pseudonym.retire', r.id, { worker: workerId });
+    }
+    return rows.length;
+  }
+}

@@ -1,0 +1,104 @@
+// Team settings (pseudonym style, code prefix, default scope) and the vault-wide
+// defaults they override. Team names are sealed; found through a lookup hash.
+import { ID_RANDOM_BYTES, randomId } from '../core/ids.js';
+import { teamKey, validateTeamName, type Scope } from '../core/case-fields.js';
+import { DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, isValidCodePrefix, type PseudonymStyle } from '../core/pseudonym-gen.js';
+import { UsageError } from '../errors.js';
+import type { AuditLog } from './audit.js';
+import type { VaultContext } from './context.js';
+import { openField, sealField } from './sealing.js';
+
+export interface PseudonymPolicy {
+  style: PseudonymStyle;
+  scope: Scope;
+  code_prefix: string;
+  code_digits: number;
+}
+
+export type TeamSettings = Partial<PseudonymPolicy>;
+
+export interface TeamView {
+  name: string;
+  settings: TeamSettings;
+}
+
+const DEFAULT_POLICY: PseudonymPolicy = { style: 'name', scope: 'case', code_prefix: DEFAULT_CODE_PREFIX, code_digits: DEFAULT_CODE_DIGITS };
+const META_KEY = 'pseudonym_defaults';
+
+export function checkPolicyPatch(patch: TeamSettings): void {
+  if (patch.code_prefix !== undefined && !isValidCodePrefix(patch.code_prefix)) {
+    throw new UsageError(`invalid code prefix "${patch.code_prefix}"`, 'use 1-4 capital letters, not I, L, O or U (e.g. JB)');
+  }
+  if (patch.code_digits !== undefined && !(Number.isInteger(patch.code_digits) && patch.code_digits >= 3 && patch.code_digits <= 8)) {
+    throw new UsageError('code digits must be a whole number from 3 to 8');
+  }
+}
+
+export class Teams {
+  constructor(
+    private readonly ctx: VaultContext,
+    private readonly audit: AuditLog,
+  ) {}
+
+  defaults(): PseudonymPolicy {
+    const raw = this.ctx.store.getMeta(META_KEY);
+    return raw ? { ...DEFAULT_POLICY, ...(JSON.parse(raw) as TeamSettings) } : { ...DEFAULT_POLICY };
+  }
+
+  setDefaults(patch: TeamSettings): PseudonymPolicy {
+    checkPolicyPatch(patch);
+    return this.ctx.store.transaction(() => {
+      const next = { ...this.defaults(), ...patch };
+      this.ctx.store.setMeta(META_KEY, JSON.stringify(next));
+      this.audit.append('settings.update', 'vault', { fields: Object.keys(patch) });
+      return next;
+    });
+  }
+
+  private settingsOf(name: string): TeamSettings | undefined {
+    const key = teamKey(name);
+    const row = this.ctx.cases.teamByIndex(this.ctx.lookup('team', key));
+    if (!row) return undefined;
+    return JSON.parse(openField(this.ctx.key('casefacing'), row.settings, { table: 'teams', column: 'settings', rowId: row.id })) as TeamSettings;
+  }
+
+  /** The policy for a team: its own settings over the vault defaults. */
+  policy(team: string | null): PseudonymPolicy {
+    const base = this.defaults();
+    const own = team ? this.settingsOf(team) : undefined;
+    return { ...base, ...own };
+  }
+
+  set(rawName: string, patch: TeamSettings): TeamView {
+    const name = validateTeamName(rawName);
+    if (!name) throw new UsageError('invalid team name', 'use 1-100 printable characters');
+    checkPolicyPatch(patch);
+    return this.ctx.store.transaction(() => {
+      const index = this.ctx.lookup('team', teamKey(name));
+      const existing = this.ctx.cases.teamByIndex(index);
+      const id = existing?.id ?? randomId('T', this.ctx.random(ID_RANDOM_BYTES));
+      const current = existing ? this.settingsOf(name)! : {};
+      const settings = { ...current, ...patch };
+      const now = this.ctx.now();
+      const k = this.ctx.key('casefacing');
+      this.ctx.cases.upsertTeam({
+        id,
+        name_index: index,
+        name: existing?.name ?? sealField(k, name, { table: 'teams', column: 'name', rowId: id }, this.ctx.random),
+        settings: sealField(k, JSON.stringify(settings), { table: 'teams', column: 'settings', rowId: id }, this.ctx.random),
+        created_at: existing?.created_at ?? now,
+        updated_at: now,
+      });
+      this.audit.append('team.update', id, { fields: Object.keys(patch) });
+      return { name, settings };
+    });
+  }
+
+  list(): TeamView[] {
+    const k = this.ctx.key('casefacing');
+    return this.ctx.cases.teams().map((r) => ({
+      name: openField(k, r.name, { table: 'teams', column: 'name', rowId: r.id }),
+      settings: JSON.parse(openField(k, r.settings, { table: 'teams', column: 'settings', rowId: r.id })) as TeamSettings,
+    }));
+  }
+}
