@@ -11,6 +11,10 @@ export function parseDuration(text: string): number | undefined {
 }
 
 export function formatDuration(ms: number): string {
+  if (ms < 60_000) {
+    const seconds = Math.max(1, Math.round(ms / 1000));
+    return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  }
   const minutes = Math.round(ms / 60_000);
   if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
   const h = Math.floor(minutes / 60);

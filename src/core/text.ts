@@ -6,7 +6,9 @@ export function tidy(value: string): string {
 }
 
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/u;
+// C0/C1 controls, soft hyphen, Arabic letter mark, Mongolian vowel separator,
+// zero-width and bidi controls (incl. isolates), invisible operators, BOM, tags.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\u{e0000}-\u{e007f}]/u;
 
 export function hasControlCharacters(value: string): boolean {
   return CONTROL.test(value);

@@ -38,7 +38,8 @@ function text(field: WorkerField, raw: string | undefined, required: boolean): s
 
 function name(field: WorkerField, raw: string | undefined, required: boolean): string {
   const value = text(field, raw, required);
-  if (value !== '' && !/^[\p{L}\p{M}][\p{L}\p{M}'’ .-]*$/u.test(value)) {
+  // A prefix may start with an apostrophe: "'t", "'s".
+  if (value !== '' && !/^['’]?[\p{L}\p{M}][\p{L}\p{M}'’ .-]*$/u.test(value)) {
     throw new FieldError(field, 'may only contain letters, spaces, apostrophes, dots and hyphens');
   }
   return value;
@@ -84,7 +85,8 @@ function email(raw: string | undefined): string {
  * "06-41234567", "+31 6 4123 4567", "0031641234567" -> "+31641234567".
  */
 export function canonicalPhone(phone: string): string {
-  const compact = phone.replace(/[\s().\-/\u00a0]/gu, '');
+  // "+31 (0)6 …": the (0) is the trunk prefix, dropped after a country code.
+  const compact = phone.replace(/^(\+\d{1,3}|00\d{1,3})\s*\(0\)/u, '$1').replace(/[\s().\-/\u00a0]/gu, '');
   if (compact.startsWith('+')) return compact;
   if (compact.startsWith('00')) return '+' + compact.slice(2);
   if (compact.startsWith('0')) return '+31' + compact.slice(1);
@@ -94,7 +96,7 @@ export function canonicalPhone(phone: string): string {
 function phone(raw: string | undefined): string {
   const value = text('phone', raw, false);
   if (value === '') return '';
-  if (!/^\+?[0-9][0-9\s().\-/]*$/u.test(value)) throw new FieldError('phone', 'may only contain digits, spaces, dashes and a leading +');
+  if (!/^\+?\(?[0-9][0-9\s().\-/]*$/u.test(value)) throw new FieldError('phone', 'may only contain digits, spaces, dashes, brackets and a leading +');
   const digits = canonicalPhone(value).replace(/^\+/u, '');
   if (digits.length < 9 || digits.length > 15) throw new FieldError('phone', 'does not have 9 to 15 digits');
   return value;

@@ -55,5 +55,9 @@ export function openText(key: Uint8Array, box: Uint8Array, ad: Uint8Array): stri
   } catch {
     throw new AuthenticationFailure();
   }
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new AuthenticationFailure();
+  }
 }

@@ -89,6 +89,9 @@ export function decodeKdfParams(text: string, where: string): KdfParams {
   } catch {
     throw new IntegrityError(`${where} has unreadable key-derivation parameters`);
   }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new IntegrityError(`${where} has unreadable key-derivation parameters`);
+  }
   const r = raw as Record<string, unknown>;
   const p: KdfParams = {
     alg: r.alg as 'argon2id13',

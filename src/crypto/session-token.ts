@@ -22,7 +22,7 @@ export function newSessionToken(random: RandomSource): { token: string; parsed: 
 
 export function parseSessionToken(token: string): SessionToken | undefined {
   const t = token.trim();
-  if (!t.startsWith(PREFIX)) return undefined;
+  if (!t.startsWith(PREFIX) || !/^[A-Za-z0-9_-]{64}$/u.test(t.slice(PREFIX.length))) return undefined;
   const raw = Buffer.from(t.slice(PREFIX.length), 'base64url');
   if (raw.length !== 48) return undefined;
   return { id: raw.subarray(0, 16).toString('hex'), secret: new Uint8Array(raw.subarray(16)) };

@@ -15,19 +15,24 @@ export function detectDelimiter(text: string): ';' | ',' {
   return semicolons > commas ? ';' : ',';
 }
 
+const HEADER_ALIASES: Record<string, string> = { e_mail: 'email', mail: 'email', phone_number: 'phone', personnel_no: 'employee_no', personnel_number: 'employee_no' };
+
 function normaliseHeader(h: string): string {
-  return h.trim().toLowerCase().replace(/[\s-]+/gu, '_');
+  const key = h.trim().toLowerCase().replace(/[\s-]+/gu, '_');
+  return HEADER_ALIASES[key] ?? key;
 }
 
 export function parseWorkerCsv(text: string): ImportRow[] {
   if (text.replace(/^\ufeff/u, '').trim() === '') throw new UsageError('the CSV file is empty', COLUMN_HINT);
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, {
+    // A line of only spaces is blank, not a one-field row.
+    records = parse(text.replace(/^[ \t]+$/gmu, ''), {
       bom: true,
       delimiter: detectDelimiter(text),
       info: true,
       skip_empty_lines: true,
+      skip_records_with_empty_values: true,
       relax_column_count: false,
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
@@ -47,8 +52,11 @@ export function parseWorkerCsv(text: string): ImportRow[] {
   if (!header) throw new UsageError('the CSV file is empty', COLUMN_HINT);
   const columns = header.record.map(normaliseHeader);
   const known = new Set<string>(WORKER_FIELDS);
-  const unknown = columns.filter((c) => !known.has(c));
-  if (unknown.length > 0) throw new UsageError(`line ${header.info.lines}: unknown column "${unknown[0]}"`, COLUMN_HINT);
+  // Name the position, not the text: without a header row, the "column name" is someone's data.
+  const unknown = columns.findIndex((c) => !known.has(c));
+  if (unknown >= 0) {
+    throw new UsageError(`line ${header.info.lines}: column ${unknown + 1} has an unknown name`, `is the header row missing? ${COLUMN_HINT}`);
+  }
   const dup = columns.find((c, i) => columns.indexOf(c) !== i);
   if (dup) throw new UsageError(`line ${header.info.lines}: column "${dup}" appears twice`, COLUMN_HINT);
   for (const required of ['first_name', 'last_name']) {
@@ -58,6 +66,8 @@ export function parseWorkerCsv(text: string): ImportRow[] {
   return rows.map(({ record, info }) => {
     const input: WorkerInput = {};
     columns.forEach((c, i) => (input[c as WorkerField] = record[i]));
-    return { line: info.lines, input };
+    // info.lines is where the row ends; a quoted line break makes it start earlier.
+    const embedded = record.reduce((n, field) => n + (field.match(/\n/gu)?.length ?? 0), 0);
+    return { line: info.lines - embedded, input };
   });
 }
