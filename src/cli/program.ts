@@ -437,8 +437,12 @@ function configureErrors(cmd: Command, rt: Runtime, state: RunState): void {
     writeErr: (s) => rt.stderr.write(s),
     outputError: (s) => {
       const [first = '', ...rest] = s.trim().split('\n');
-      state.usageMessage = first.replace(/^error: /u, '');
-      state.usageHint = rest.join(' ').replace(/^\((.*)\)$/u, '$1').trim().replace(/^Did you/u, 'did you') || helpHint;
+      // "--option=value": never repeat the value, it may be a passphrase typed in the wrong place.
+      state.usageMessage = first.replace(/^error: /u, '').replace(/'(--?[^'=\s]+)=[^']*'/gu, "'$1'");
+      const secretLike = /unknown option '--?[^']*(pass|secret|key|token)/iu.test(state.usageMessage);
+      state.usageHint = secretLike
+        ? 'passphrases are read from a hidden prompt or --passphrase-file, never from a flag'
+        : rest.join(' ').replace(/^\((.*)\)$/u, '$1').trim().replace(/^Did you/u, 'did you') || helpHint;
     },
   });
   for (const sub of cmd.commands) configureErrors(sub, rt, state);

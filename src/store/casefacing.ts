@@ -236,7 +236,19 @@ export class CaseStore {
   }
 
   *iteratePseudonyms(): IterableIterator<PseudonymRow> {
-    yield* this.s.stmt(`SELECT ${P_COLS} FROM pseudonyms ORDER BY rowid`).iterate() as IterableIterator<PseudonymRow>;
+    yield* this.s.iterate<PseudonymRow>(`SELECT ${P_COLS} FROM pseudonyms ORDER BY rowid`);
+  }
+
+  /** Active pseudonyms whose surname matches a real worker's (a worker added after the pseudonym was issued). */
+  activeResemblingWorkers(): { id: string; worker_id: string }[] {
+    return this.s.all<{ id: string; worker_id: string }>(
+      `SELECT DISTINCT p.id, g.worker_id FROM pseudonyms p JOIN name_guards g ON g.digest = p.surname_guard
+       WHERE p.status = 'active' ORDER BY p.id`,
+    );
+  }
+
+  *iterateCases(): IterableIterator<CaseRow> {
+    yield* this.s.iterate<CaseRow>('SELECT * FROM cases ORDER BY rowid');
   }
 
   // --- compromises --------------------------------------------------------
@@ -279,9 +291,8 @@ export class CaseStore {
   }
 
   *iterateAudit(since?: string): IterableIterator<AuditRow> {
-    const rows = since
-      ? this.s.stmt('SELECT * FROM audit_log WHERE at >= ? ORDER BY seq').iterate(since)
-      : this.s.stmt('SELECT * FROM audit_log ORDER BY seq').iterate();
-    yield* rows as IterableIterator<AuditRow>;
+    yield* since
+      ? this.s.iterate<AuditRow>('SELECT * FROM audit_log WHERE at >= ? ORDER BY seq', since)
+      : this.s.iterate<AuditRow>('SELECT * FROM audit_log ORDER BY seq');
   }
 }

@@ -229,11 +229,15 @@ export class Store {
   }
 
   integrityCheck(): string[] {
-    const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
-    const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
-    const fk = this.db.pragma('foreign_key_check') as unknown[];
-    if (fk.length > 0) problems.push(`${fk.length} broken reference(s) between tables`);
-    return problems;
+    try {
+      const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
+      const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+      const fk = this.db.pragma('foreign_key_check') as unknown[];
+      if (fk.length > 0) problems.push(`${fk.length} broken reference(s) between tables`);
+      return problems;
+    } catch (e) {
+      throw translateSqliteError(e, this.path) ?? e;
+    }
   }
 
   stmt(sql: string): Database.Statement {
@@ -265,6 +269,15 @@ export class Store {
   all<T>(sql: string, ...params: unknown[]): T[] {
     try {
       return this.stmt(sql).all(...params) as T[];
+    } catch (e) {
+      throw translateSqliteError(e, this.path) ?? e;
+    }
+  }
+
+  /** Streams rows; SQLite errors met mid-way become the tool's errors too. */
+  *iterate<T>(sql: string, ...params: unknown[]): IterableIterator<T> {
+    try {
+      yield* this.stmt(sql).iterate(...params) as IterableIterator<T>;
     } catch (e) {
       throw translateSqliteError(e, this.path) ?? e;
     }
@@ -350,7 +363,7 @@ export class Store {
   }
 
   *iterateWorkers(): IterableIterator<WorkerRow> {
-    yield* this.stmt(`SELECT ${WORKER_COLUMNS} FROM workers ORDER BY rowid`).iterate() as IterableIterator<WorkerRow>;
+    yield* this.iterate<WorkerRow>(`SELECT ${WORKER_COLUMNS} FROM workers ORDER BY rowid`);
   }
 
   countWorkers(): number {

@@ -192,7 +192,7 @@ export class Vault {
   }
 
   verify(): VerifyReport {
-    return verifyVault(this.ctx, this.workers);
+    return verifyVault(this.ctx, { workers: this.workers, cases: this.cases, pseudonyms: this.pseudonyms, audit: this.audit });
   }
 
   /** Users with their role and key-derivation cost (no secrets). */

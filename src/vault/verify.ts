@@ -4,17 +4,44 @@ import { decodeKdfParams, isBelowFloor } from '../crypto/kdf.js';
 import { SchuilnaamError } from '../errors.js';
 import type { VaultContext } from './context.js';
 import type { Workers } from './workers.js';
+import type { AuditLog } from './audit.js';
+import type { Cases } from './cases.js';
+import type { Pseudonyms } from './pseudonyms.js';
+
+export interface VerifyParts {
+  workers: Workers;
+  cases: Cases;
+  pseudonyms: Pseudonyms;
+  audit: AuditLog;
+}
 
 export interface VerifyReport {
   ok: boolean;
   problems: string[];
-  checked: { workers: number; keyslots: number };
+  checked: { workers: number; keyslots: number; cases: number; pseudonyms: number; audit_entries: number };
 }
 
-export function verifyVault(ctx: VaultContext, workers: Workers): VerifyReport {
+export function verifyVault(ctx: VaultContext, parts: VerifyParts): VerifyReport {
   const problems: string[] = [];
+  try {
+    return checkAll(ctx, parts, problems);
+  } catch (e) {
+    // Damage that stops the walk (e.g. unreadable pages) is itself the finding.
+    if (!(e instanceof SchuilnaamError)) throw e;
+    problems.push(e.message);
+    return { ok: false, problems, checked: { workers: 0, keyslots: 0, cases: 0, pseudonyms: 0, audit_entries: 0 } };
+  }
+}
+
+function checkAll(ctx: VaultContext, parts: VerifyParts, problems: string[]): VerifyReport {
+  const { workers } = parts;
   const store = ctx.store;
-  problems.push(...store.integrityCheck().map((p) => `sqlite: ${p}`));
+  try {
+    problems.push(...store.integrityCheck().map((p) => `sqlite: ${p}`));
+  } catch (e) {
+    if (!(e instanceof SchuilnaamError)) throw e;
+    problems.push(e.message);
+  }
 
   const slots = store.listKeyslots();
   for (const s of slots) {
@@ -48,7 +75,41 @@ export function verifyVault(ctx: VaultContext, workers: Workers): VerifyReport {
       else throw e;
     }
   }
-  return { ok: problems.length === 0, problems, checked: { workers: count, keyslots: slots.length } };
+  // Case-facing records: every sealed field must open where it is.
+  let cases = 0;
+  let pseudonyms = 0;
+  if (ctx.keyring.has('casefacing')) {
+    const collect = (fn: () => void) => {
+      try {
+        fn();
+      } catch (e) {
+        if (e instanceof SchuilnaamError) problems.push(e.message);
+        else throw e;
+      }
+    };
+    for (const row of ctx.cases.iterateCases()) {
+      cases++;
+      collect(() => parts.cases.view(row));
+    }
+    for (const row of ctx.cases.iteratePseudonyms()) {
+      pseudonyms++;
+      collect(() => parts.pseudonyms.view(row));
+    }
+    for (const r of ctx.cases.activeResemblingWorkers()) {
+      problems.push(`pseudonym ${r.id} resembles the surname of worker ${r.worker_id}; rotate it`);
+    }
+  }
+  let auditEntries = 0;
+  if (ctx.keyring.has('audit')) {
+    const audit = parts.audit.verify();
+    auditEntries = audit.entries;
+    problems.push(...audit.problems);
+  }
+  return {
+    ok: problems.length === 0,
+    problems,
+    checked: { workers: count, keyslots: slots.length, cases, pseudonyms, audit_entries: auditEntries },
+  };
 }
 
 function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {

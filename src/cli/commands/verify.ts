@@ -3,13 +3,17 @@ import type { Ctx } from '../context.js';
 import { openUnlocked } from '../credentials.js';
 import { emit } from '../output.js';
 
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export async function verify(ctx: Ctx): Promise<number> {
   const vault = await openUnlocked(ctx);
   try {
     const report = vault.verify();
     emit(ctx, report, (r, s) =>
       r.ok
-        ? `${s.green('ok')}: ${r.checked.workers} worker record${r.checked.workers === 1 ? '' : 's'} and ${r.checked.keyslots} keyslot${r.checked.keyslots === 1 ? '' : 's'} checked, no problems`
+        ? `${s.green('ok')}: ${plural(r.checked.workers, 'worker')}, ${plural(r.checked.cases, 'case')}, ${plural(r.checked.pseudonyms, 'pseudonym')}, ${plural(r.checked.audit_entries, 'audit entry', 'audit entries')} and ${plural(r.checked.keyslots, 'keyslot')} checked, no problems`
         : [`${s.red('problems found')}: ${r.problems.length}`, ...r.problems.map((p) => `  ${p}`)],
     );
     return report.ok ? ExitCode.ok : ExitCode.no;
