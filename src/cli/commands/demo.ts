@@ -86,8 +86,11 @@ export async function demo(ctx: Ctx, _args: string[], opts: Record<string, unkno
     t.run(['worker', 'import', 'workers.csv']);
 
     t.heading('List and show workers (only an administrator sees real names)');
+    const list = JSON.parse(t.run(['worker', 'list', '--json'], 'schuilnaam worker list --json | jq -r ".[].id"')) as { id: string }[];
+    ctx.term.out(list.map((w) => w.id).join('\n'));
     t.run(['worker', 'list']);
     t.run(['worker', 'show', sanne]);
+    const koen = list[1]!.id;
 
     t.heading('Duplicates on e-mail or personnel number are refused');
     ctx.term.out(ctx.term.style.cyan(`$ schuilnaam worker add --first-name Sam --last-name Wal --employee-no P10230`));
@@ -98,15 +101,44 @@ export async function demo(ctx: Ctx, _args: string[], opts: Record<string, unkno
     });
     ctx.term.out(`${dup.stderr.trimEnd()}\n(exit ${dup.status})`);
 
+    t.heading('Cases: a reference, a team and a risk level; nothing about the family');
+    t.run(['case', 'add', 'JB-2026-0042', '--team', 'Team Noord', '--risk', 'high']);
+    t.run(['case', 'add', 'JB-2026-0043', '--team', 'Team Noord']);
+    t.run(['case', 'assign', 'JB-2026-0042', sanne]);
+    t.run(['case', 'assign', 'JB-2026-0043', sanne]);
+    t.run(['case', 'assign', 'JB-2026-0042', koen]);
+
+    t.heading('A caseworker asks for her pseudonym: one per case, stable until rotated');
+    const leaked = t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--worker', sanne]);
+    t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--worker', sanne, '--json']);
+    t.run(['pseudonym', 'get', '--case', 'JB-2026-0043', '--worker', sanne]);
+    t.say('Another case, another name: families in one closed group cannot link their cases.');
+    t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--worker', koen, '--style', 'code']);
+    t.say('Some teams sign with a code; its last character is a check character, so a mistyped code is caught.');
+
+    t.heading(`A parent posts "${leaked}" with a photo in a Facebook group: the security officer rotates it`);
+    t.run(['rotate', '--pseudonym', leaked, '--reason', 'doxed in a closed Facebook group', '--dry-run']);
+    t.run(['rotate', '--pseudonym', leaked, '--reason', 'doxed in a closed Facebook group', '--how', 'photo and name posted', '--yes']);
+    t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--worker', sanne]);
+    t.say(`"${leaked}" is never issued again. Sanne's name in case JB-2026-0043 is untouched.`);
+    t.run(['pseudonym', 'history', '--worker', sanne]);
+
+    t.heading('The police ask who is behind the leaked name: resolving is privileged and audited');
+    t.run(['pseudonym', 'resolve', leaked, '--reason', 'police request PV-2026-118']);
+
+    t.heading('The audit log: ids only, hash-chained and MAC\'d');
+    t.run(['audit', 'log']);
+    t.run(['audit', 'verify']);
+
     t.heading('Check every record and the file itself');
     t.run(['verify']);
 
-    t.heading('What is on disk: no real name, e-mail or number in the vault file');
+    t.heading('What is on disk: no real name, e-mail, number, case reference or pseudonym in the vault file');
     const bytes = fs.readFileSync(path.join(dir, 'vault.db'));
-    const probes = ['Sanne', 'Özdemir', 'Hoogland', 'jb-voorbeeld.nl', 'P-10230', '41234567'];
+    const probes = ['Sanne', 'Özdemir', 'Hoogland', 'jb-voorbeeld.nl', 'P-10230', '41234567', 'JB-2026-0042', leaked];
     const found = probes.filter((p) => bytes.includes(Buffer.from(p, 'utf8')));
     ctx.term.out(`$ grep -c -e ${probes.map(quote).join(' -e ')} vault.db`);
-    ctx.term.out(found.length === 0 ? '0   (all identity fields are encrypted)' : `found: ${found.join(', ')}`);
+    ctx.term.out(found.length === 0 ? '0   (identity and case-facing fields are encrypted)' : `found: ${found.join(', ')}`);
 
     t.heading('End the session');
     t.run(['lock']);
