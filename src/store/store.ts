@@ -220,9 +220,10 @@ export class Store {
   }
 
   /** Moves everything out of the WAL into the main file and empties the WAL. */
-  checkpoint(): void {
+  checkpoint(): boolean {
     try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      return r?.busy === 0;
     } catch (e) {
       throw translateSqliteError(e, this.path) ?? e;
     }

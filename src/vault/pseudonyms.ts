@@ -94,8 +94,7 @@ export class Pseudonyms {
   }
 
   /** Issues a new active pseudonym. Call inside a transaction. */
-  issue(workerId: string, caseRow: CaseRow | null, scope: Scope, style: PseudonymStyle): PseudonymRow {
-    const policy = this.teams.policy(caseRow ? this.cases.team(caseRow) : null);
+  issue(workerId: string, caseRow: CaseRow | null, scope: Scope, style: PseudonymStyle, policy = this.policyFor(workerId, caseRow)): PseudonymRow {
     const caseFormals = new Set(caseRow ? this.ctx.cases.activeInCase(caseRow.id).map((r) => foldName(this.open(r, 'formal'))) : []);
     const pools = style === 'name' ? this.pools() : undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -131,6 +130,14 @@ export class Pseudonyms {
     throw new SchuilnaamError(ExitCode.usage, `no free ${style} pseudonym found after ${MAX_ATTEMPTS} tries`, style === 'name' ? 'the name lists are exhausted for this vault; switch the team to code style' : 'raise the code digits with "schuilnaam settings set code_digits N"');
   }
 
+  /** The settings that apply: the case's team, else (worker-wide names) the worker's team, else the vault defaults. */
+  private policyFor(workerId: string, caseRow: CaseRow | null) {
+    if (caseRow) return this.teams.policy(this.cases.team(caseRow));
+    const w = this.ctx.store.worker(workerId);
+    const team = w?.team ? openField(this.ctx.key('casefacing'), w.team, { table: 'workers', column: 'team', rowId: w.id }) : '';
+    return this.teams.policy(team || null);
+  }
+
   /** The active pseudonym of a worker for a case; issues one on first use. */
   get(reference: string, workerId: string, opts: { scope?: string; style?: string } = {}): PseudonymView & { issued: boolean } {
     if (opts.scope !== undefined && !isScope(opts.scope)) throw new UsageError(`invalid scope "${opts.scope}"`, 'use case or worker');
@@ -146,7 +153,9 @@ export class Pseudonyms {
       const scope = (opts.scope as Scope | undefined) ?? policy.scope;
       const existing = this.ctx.cases.activePseudonym(workerId, scope, scope === 'case' ? caseRow.id : null);
       if (existing) return { ...this.view(existing), issued: false };
-      const row = this.issue(workerId, scope === 'case' ? caseRow : null, scope, (opts.style as PseudonymStyle | undefined) ?? policy.style);
+      const owner = scope === 'case' ? caseRow : null;
+      const ownerPolicy = scope === 'case' ? policy : this.policyFor(workerId, null);
+      const row = this.issue(workerId, owner, scope, (opts.style as PseudonymStyle | undefined) ?? ownerPolicy.style, ownerPolicy);
       const view = this.view(row);
       // A worker-wide pseudonym is reported for the case it was asked for.
       return { ...view, case: view.case ?? this.cases.reference(caseRow), issued: true };

@@ -186,6 +186,7 @@ export class Vault {
       if (!slot) throw new IntegrityError(`the keyslot of user "${this.ctx.user}" disappeared`);
       const sealed = sealKeyslot(this.ctx.vaultId, slot, this.ctx.keyring, newPassphrase, this.deps.kdfProfile, this.deps.random);
       store.updateKeyslotWrap(slot.id, sealed.kdf, sealed.wrapped, this.ctx.now());
+      this.audit.append('keyslot.rewrap', slot.id, { user: this.ctx.user });
       const p = decodeKdfParams(sealed.kdf, 'new keyslot');
       return { opslimit: p.opslimit, memlimit: p.memlimit };
     });

@@ -15,7 +15,7 @@ import {
   type WorkerInput,
   type WorkerRecord,
 } from '../core/worker-fields.js';
-import { UsageError } from '../errors.js';
+import { BusyError, UsageError } from '../errors.js';
 import type { SealedWorkerColumns, WorkerRow } from '../store/store.js';
 import { openField, openKey, sealField, sealKey } from './sealing.js';
 import type { AuditLog } from './audit.js';
@@ -86,10 +86,6 @@ export class Workers {
 
   /** The blind indexes a record should have (verify compares them with the stored ones). */
   blindIndexesOf(w: WorkerRecord): { email: Uint8Array | null; employeeNo: Uint8Array | null } {
-    return this.indexes(w);
-  }
-
-  private indexes(w: WorkerRecord): { email: Uint8Array | null; employeeNo: Uint8Array | null } {
     return {
       email: this.blind(BI_EMAIL, canonicalEmail(w.email)),
       employeeNo: this.blind(BI_EMPLOYEE_NO, canonicalEmployeeNo(w.employee_no)),
@@ -98,7 +94,7 @@ export class Workers {
 
   private seal(id: string, dataKey: Uint8Array, w: WorkerRecord): SealedWorkerColumns {
     const { random } = this.v;
-    const bi = this.indexes(w);
+    const bi = this.blindIndexesOf(w);
     const cols = {} as Record<(typeof IDENTITY_FIELDS)[number], Uint8Array>;
     for (const f of IDENTITY_FIELDS) cols[f] = sealField(dataKey, w[f], { table: 'workers', column: f, rowId: id }, random);
     return {
@@ -176,7 +172,7 @@ export class Workers {
 
   /** The id of another worker holding the same e-mail or personnel number, as an error. */
   private duplicateError(w: WorkerRecord, exceptId: string | undefined, where = ''): UsageError | undefined {
-    const bi = this.indexes(w);
+    const bi = this.blindIndexesOf(w);
     const byEmail = bi.email && this.v.store.workerIdByBlindEmail(bi.email);
     if (byEmail && byEmail !== exceptId) {
       return new UsageError(`${where}another worker (${byEmail}) already has this e-mail address`, 'e-mail addresses must be unique');
@@ -294,7 +290,15 @@ export class Workers {
       this.audit.append('worker.offboard', id, { pseudonyms_retired: retired });
     });
     // Push the change out of the WAL so the old ciphertext is overwritten in the main file too.
-    this.v.store.checkpoint();
+    let compacted = false;
+    try {
+      compacted = this.v.store.checkpoint();
+    } catch (e) {
+      if (!(e instanceof BusyError)) throw e;
+    }
+    if (!compacted) {
+      this.v.notices.push('another process is using the vault, so the journal could not be compacted now; it will be at the next checkpoint');
+    }
     return this.show(id);
   }
 }
