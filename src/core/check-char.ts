@@ -4,8 +4,12 @@
 export const CHECK_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const N = CHECK_ALPHABET.length;
 
+// Crockford's decoding rules for letters outside the alphabet, so team
+// prefixes such as "JBO" still take part in the check.
+const ALIASES: Record<string, string> = { I: '1', L: '1', O: '0', U: 'V' };
+
 function codePoint(c: string): number {
-  const i = CHECK_ALPHABET.indexOf(c);
+  const i = CHECK_ALPHABET.indexOf(ALIASES[c] ?? c);
   if (i < 0) throw new RangeError(`character ${JSON.stringify(c)} is not in the check alphabet`);
   return i;
 }
@@ -27,6 +31,6 @@ export function luhnModN(input: string): string {
 export function isValidLuhnModN(withCheck: string): boolean {
   if (withCheck.length < 2) return false;
   const body = withCheck.slice(0, -1);
-  if (![...withCheck].every((c) => CHECK_ALPHABET.includes(c))) return false;
+  if (![...body].every((c) => CHECK_ALPHABET.includes(ALIASES[c] ?? c)) || !CHECK_ALPHABET.includes(withCheck.slice(-1))) return false;
   return luhnModN(body) === withCheck.slice(-1);
 }

@@ -1,7 +1,7 @@
 // Pseudonym candidates: plausible Dutch names drawn by frequency, or officer-
 // style codes with a check character. Pure: randomness and name lists are
 // passed in; uniqueness and resemblance are checked by the caller.
-import { CHECK_ALPHABET, isValidLuhnModN, luhnModN } from './check-char.js';
+import { isValidLuhnModN, luhnModN } from './check-char.js';
 import { foldName, surnameKeys } from './name-forms.js';
 import { deriveInitials } from './worker-fields.js';
 
@@ -94,7 +94,7 @@ export const DEFAULT_CODE_PREFIX = 'JB';
 export const DEFAULT_CODE_DIGITS = 4;
 
 export function isValidCodePrefix(prefix: string): boolean {
-  return /^[A-Z]{1,4}$/u.test(prefix) && [...prefix].every((c) => CHECK_ALPHABET.includes(c));
+  return /^[A-Z]{1,4}$/u.test(prefix);
 }
 
 /** "JB-4821-K": team prefix, digits, and a Luhn mod 32 check character over prefix and digits. */

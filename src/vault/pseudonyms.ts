@@ -152,13 +152,12 @@ export class Pseudonyms {
       const policy = this.teams.policy(this.cases.team(caseRow));
       const scope = (opts.scope as Scope | undefined) ?? policy.scope;
       const existing = this.ctx.cases.activePseudonym(workerId, scope, scope === 'case' ? caseRow.id : null);
-      if (existing) return { ...this.view(existing), issued: false };
+      // A worker-wide pseudonym is reported for the case it was asked for.
+      if (existing) return { ...this.view(existing), case: this.cases.reference(caseRow), issued: false };
       const owner = scope === 'case' ? caseRow : null;
       const ownerPolicy = scope === 'case' ? policy : this.policyFor(workerId, null);
       const row = this.issue(workerId, owner, scope, (opts.style as PseudonymStyle | undefined) ?? ownerPolicy.style, ownerPolicy);
-      const view = this.view(row);
-      // A worker-wide pseudonym is reported for the case it was asked for.
-      return { ...view, case: view.case ?? this.cases.reference(caseRow), issued: true };
+      return { ...this.view(row), case: this.cases.reference(caseRow), issued: true };
     });
   }
 
