@@ -7,7 +7,7 @@
 //
 // Sources:
 // - faker-js nl locale (person.first_name, person.last_name): common names in
-//   the Netherlands, no frequencies; given a flat, high weight.
+//   the Netherlands, no frequencies; given a flat weight.
 // - @zxcvbn-ts/language-nl-be (lastnames, boysFirstnames, girlsFirstnames):
 //   Statbel open data (Belgium, Dutch-speaking), ranked by frequency; weights
 //   follow the rank (w = round(500 * 20 / (rank + 20))).
@@ -40,7 +40,7 @@ function surname(raw) {
 const ok = (n) => /^[\p{L}' -]+$/u.test(n) && n.replace(/[^\p{L}]/gu, '').length >= 3;
 
 const surnames = new Map();
-for (const n of person.last_name.generic) if (ok(n)) surnames.set(surname(n).toLowerCase(), [surname(n), 1000, 'faker-nl']);
+for (const n of person.last_name.generic) if (ok(n)) surnames.set(surname(n).toLowerCase(), [surname(n), 300, 'faker-nl']);
 zx('lastnames.json')
   .slice(0, 2500)
   .forEach((n, rank) => {
@@ -62,8 +62,8 @@ const addFirst = (n, gender, weight, source) => {
 };
 for (const n of person.first_name.female) addFirst(n, 'f', 100, 'faker-nl');
 for (const n of person.first_name.male) addFirst(n, 'm', 100, 'faker-nl');
-zx('girlsFirstnames.json').slice(0, 400).forEach((n, r) => addFirst(n, 'f', Math.round(zipf(r) / 5), 'statbel-via-zxcvbn-nl-be'));
-zx('boysFirstnames.json').slice(0, 400).forEach((n, r) => addFirst(n, 'm', Math.round(zipf(r) / 5), 'statbel-via-zxcvbn-nl-be'));
+zx('girlsFirstnames.json').slice(0, 400).forEach((n, r) => addFirst(n, 'f', Math.round(zipf(r) / 2), 'statbel-via-zxcvbn-nl-be'));
+zx('boysFirstnames.json').slice(0, 400).forEach((n, r) => addFirst(n, 'm', Math.round(zipf(r) / 2), 'statbel-via-zxcvbn-nl-be'));
 
 const out = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'data', 'names');
 fs.mkdirSync(out, { recursive: true });

@@ -128,6 +128,7 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
       ]),
     )
     .option('--new-passphrase-file <path>', 'read the new passphrase from the first line of a file ("-" for stdin)')
+    .addOption(new Option('--kdf <profile>', 'key-derivation cost (never lowered below the keyslot\'s current cost)').choices(['moderate', 'sensitive']))
     .action(action(commands.session, 'passwd'));
 
   const worker = program

@@ -1,15 +1,11 @@
-// Luhn mod N (N = 32, Crockford's base-32 alphabet) check character for code
+// Luhn mod N (N = 36: digits and capital letters) check character for code
 // pseudonyms: any single mistyped character and most swaps of neighbours are caught.
 
-export const CHECK_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const CHECK_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const N = CHECK_ALPHABET.length;
 
-// Crockford's decoding rules for letters outside the alphabet, so team
-// prefixes such as "JBO" still take part in the check.
-const ALIASES: Record<string, string> = { I: '1', L: '1', O: '0', U: 'V' };
-
 function codePoint(c: string): number {
-  const i = CHECK_ALPHABET.indexOf(ALIASES[c] ?? c);
+  const i = CHECK_ALPHABET.indexOf(c);
   if (i < 0) throw new RangeError(`character ${JSON.stringify(c)} is not in the check alphabet`);
   return i;
 }
@@ -31,6 +27,6 @@ export function luhnModN(input: string): string {
 export function isValidLuhnModN(withCheck: string): boolean {
   if (withCheck.length < 2) return false;
   const body = withCheck.slice(0, -1);
-  if (![...body].every((c) => CHECK_ALPHABET.includes(ALIASES[c] ?? c)) || !CHECK_ALPHABET.includes(withCheck.slice(-1))) return false;
+  if (![...withCheck].every((c) => CHECK_ALPHABET.includes(c))) return false;
   return luhnModN(body) === withCheck.slice(-1);
 }

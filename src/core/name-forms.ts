@@ -21,7 +21,9 @@ export function surnameCores(prefix: string, lastName: string): string[] {
   while (i < words.length - 1 && SURNAME_PREFIXES.has(words[i]!)) i++;
   const rest = words.slice(i);
   // A double surname counts as a whole and as each of its parts.
-  const parts = new Set(rest.filter((w) => !SURNAME_PREFIXES.has(w)));
+  // A surname that is itself a prefix-like word ("Le", "Van") keeps that word.
+  const meaningful = rest.filter((w) => !SURNAME_PREFIXES.has(w));
+  const parts = new Set(meaningful.length > 0 ? meaningful : rest);
   if (rest.length > 1) parts.add(rest.join(' '));
   return [...parts];
 }

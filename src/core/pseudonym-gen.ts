@@ -63,9 +63,10 @@ export function parseNameList(text: string, weightColumn: number): { value: stri
   for (const line of text.split(/\r?\n/u)) {
     if (line.trim() === '' || line.startsWith('#')) continue;
     const cols = line.split('\t');
+    const value = (cols[0] ?? '').trim();
     const weight = Number(cols[weightColumn]);
-    if (!cols[0] || !Number.isFinite(weight) || weight <= 0) continue;
-    out.push({ value: cols[0].trim(), weight });
+    if (value === '' || !Number.isFinite(weight) || weight <= 0) continue;
+    out.push({ value, weight });
   }
   return out;
 }
@@ -97,7 +98,7 @@ export function isValidCodePrefix(prefix: string): boolean {
   return /^[A-Z]{1,4}$/u.test(prefix);
 }
 
-/** "JB-4821-K": team prefix, digits, and a Luhn mod 32 check character over prefix and digits. */
+/** "JB-4821-K": team prefix, digits, and a Luhn mod 36 check character over prefix and digits. */
 export function drawCode(prefix: string, digits: number, random: Random): Candidate {
   const n = uint32(random) % 10 ** digits;
   const number = String(n).padStart(digits, '0');

@@ -45,9 +45,15 @@ export function kdfProfile(name: string | undefined): KdfProfile {
   return name;
 }
 
-export function newKdfParams(profile: KdfProfile, random: RandomSource): KdfParams {
+/** Fresh parameters for a profile; never weaker than `atLeast` (a passphrase change keeps a keyslot's strength). */
+export function newKdfParams(profile: KdfProfile, random: RandomSource, atLeast?: Pick<KdfParams, 'opslimit' | 'memlimit'>): KdfParams {
   const p = KDF_PROFILES[profile];
-  return { alg: 'argon2id13', opslimit: p.opslimit, memlimit: p.memlimit, salt: random(16) };
+  return {
+    alg: 'argon2id13',
+    opslimit: Math.max(p.opslimit, atLeast?.opslimit ?? 0),
+    memlimit: Math.max(p.memlimit, atLeast?.memlimit ?? 0),
+    salt: random(16),
+  };
 }
 
 /** Refuse stored parameters that are malformed or absurd (a tampered keyslot could ask for 1 TB). */

@@ -33,7 +33,6 @@ export interface PseudonymRow {
   name: Uint8Array;
   formal: Uint8Array;
   name_index: Uint8Array;
-  surname_guard: Uint8Array | null;
   issued_at: string;
   ended_at: string | null;
   end_reason: Uint8Array | null;
@@ -63,7 +62,7 @@ export interface AuditRow {
 }
 
 const P_COLS =
-  'id, worker_id, case_id, scope, style, status, name, formal, name_index, surname_guard, issued_at, ended_at, end_reason, replaced_by, compromise_id';
+  'id, worker_id, case_id, scope, style, status, name, formal, name_index, issued_at, ended_at, end_reason, replaced_by, compromise_id';
 
 export class CaseStore {
   constructor(private readonly s: Store) {}
@@ -146,7 +145,7 @@ export class CaseStore {
 
   insertPseudonym(row: PseudonymRow): void {
     this.s.run(
-      `INSERT INTO pseudonyms (${P_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO pseudonyms (${P_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       row.id,
       row.worker_id,
       row.case_id,
@@ -156,7 +155,6 @@ export class CaseStore {
       row.name,
       row.formal,
       row.name_index,
-      row.surname_guard,
       row.issued_at,
       row.ended_at,
       row.end_reason,
@@ -202,14 +200,28 @@ export class CaseStore {
     return this.s.all<PseudonymRow>(`SELECT ${P_COLS} FROM pseudonyms WHERE worker_id = ? ORDER BY issued_at, rowid`, workerId);
   }
 
+  /** The worker's active worker-wide pseudonym, if any (answered by the one-active index). */
+  activeWorkerWide(workerId: string): PseudonymRow | undefined {
+    return this.activePseudonym(workerId, 'worker', null);
+  }
+
   activeOfWorker(workerId: string): PseudonymRow[] {
     return this.s.all<PseudonymRow>(`SELECT ${P_COLS} FROM pseudonyms WHERE worker_id = ? AND status = 'active' ORDER BY issued_at, rowid`, workerId);
   }
 
-  activeWithSurnameGuard(digests: Uint8Array[]): PseudonymRow[] {
+  insertPseudonymGuard(digest: Uint8Array, pseudonymId: string): void {
+    this.s.run('INSERT OR IGNORE INTO pseudonym_guards (digest, pseudonym_id) VALUES (?, ?)', digest, pseudonymId);
+  }
+
+  /** Active pseudonyms with any of these surname digests. */
+  activeWithSurnameGuard(digests: Uint8Array[]): { id: string }[] {
     if (digests.length === 0) return [];
     const marks = digests.map(() => '?').join(', ');
-    return this.s.all<PseudonymRow>(`SELECT ${P_COLS} FROM pseudonyms WHERE status = 'active' AND surname_guard IN (${marks})`, ...digests);
+    return this.s.all<{ id: string }>(
+      `SELECT DISTINCT p.id FROM pseudonym_guards g JOIN pseudonyms p ON p.id = g.pseudonym_id
+       WHERE g.digest IN (${marks}) AND p.status = 'active' ORDER BY p.id`,
+      ...digests,
+    );
   }
 
   endPseudonym(
@@ -240,11 +252,13 @@ export class CaseStore {
   }
 
   /** Active pseudonyms whose surname matches a real worker's (a worker added after the pseudonym was issued). */
-  activeResemblingWorkers(): { id: string; worker_id: string }[] {
-    return this.s.all<{ id: string; worker_id: string }>(
-      `SELECT DISTINCT p.id, g.worker_id FROM pseudonyms p JOIN name_guards g ON g.digest = p.surname_guard
-       WHERE p.status = 'active' ORDER BY p.id`,
-    );
+  activeResemblingWorkers(): string[] {
+    return this.s
+      .all<{ id: string }>(
+        `SELECT DISTINCT p.id FROM pseudonym_guards g JOIN name_guards n ON n.digest = g.digest
+         JOIN pseudonyms p ON p.id = g.pseudonym_id WHERE p.status = 'active' ORDER BY p.id`,
+      )
+      .map((r) => r.id);
   }
 
   *iterateCases(): IterableIterator<CaseRow> {

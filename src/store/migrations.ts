@@ -102,7 +102,6 @@ export const MIGRATIONS: readonly Migration[] = [
         name          BLOB NOT NULL,
         formal        BLOB NOT NULL,
         name_index    BLOB NOT NULL UNIQUE,
-        surname_guard BLOB,
         issued_at     TEXT NOT NULL,
         ended_at      TEXT,
         end_reason    BLOB,
@@ -113,17 +112,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX pseudonyms_one_active ON pseudonyms (worker_id, scope, coalesce(case_id, '')) WHERE status = 'active';
       CREATE INDEX pseudonyms_case ON pseudonyms (case_id);
       CREATE INDEX pseudonyms_worker ON pseudonyms (worker_id);
-      CREATE INDEX pseudonyms_surname_guard ON pseudonyms (surname_guard) WHERE status = 'active';
+
+      -- Keyed hashes (leak-scan key) of each surname form of a name pseudonym,
+      -- to find the pseudonyms a newly added real worker resembles.
+      CREATE TABLE pseudonym_guards (
+        digest       BLOB NOT NULL,
+        pseudonym_id TEXT NOT NULL REFERENCES pseudonyms (id),
+        PRIMARY KEY (digest, pseudonym_id)
+      ) STRICT, WITHOUT ROWID;
 
       -- Keyed hashes (leak-scan key) of real workers' surname forms and
       -- personnel numbers: pseudonyms are checked against them without
-      -- decrypting a single real name.
+      -- decrypting a single real name. No worker id: a role holding the scan
+      -- key must not be able to tie a guessed surname to a worker. refs counts
+      -- the workers sharing a form, so one leaving does not unguard another.
       CREATE TABLE name_guards (
-        digest    BLOB NOT NULL,
-        worker_id TEXT NOT NULL REFERENCES workers (id),
-        PRIMARY KEY (digest, worker_id)
+        digest BLOB PRIMARY KEY,
+        refs   INTEGER NOT NULL CHECK (refs > 0)
       ) STRICT, WITHOUT ROWID;
-      CREATE INDEX name_guards_worker ON name_guards (worker_id);
 
       -- Append-only, hash-chained and MAC'd. Ids and hashes only; free text
       -- (reasons) is sealed under the case-facing key.

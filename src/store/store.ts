@@ -398,13 +398,19 @@ export class Store {
     );
   }
 
-  /** Removes every guard digest of a worker (before re-adding, or on offboarding). */
-  deleteGuards(workerId: string): void {
-    this.run('DELETE FROM name_guards WHERE worker_id = ?', workerId);
+  addGuard(digest: Uint8Array): void {
+    this.run('INSERT INTO name_guards (digest, refs) VALUES (?, 1) ON CONFLICT (digest) DO UPDATE SET refs = refs + 1', digest);
   }
 
-  insertGuard(digest: Uint8Array, workerId: string): void {
-    this.run('INSERT OR IGNORE INTO name_guards (digest, worker_id) VALUES (?, ?)', digest, workerId);
+  /** One worker fewer has this form; the row goes when none is left. */
+  dropGuard(digest: Uint8Array): void {
+    if (this.run('UPDATE name_guards SET refs = refs - 1 WHERE digest = ? AND refs > 1', digest).changes === 0) {
+      this.run('DELETE FROM name_guards WHERE digest = ?', digest);
+    }
+  }
+
+  guardCounts(): Map<string, number> {
+    return new Map(this.all<{ digest: Uint8Array; refs: number }>('SELECT digest, refs FROM name_guards').map((r) => [Buffer.from(r.digest).toString('hex'), r.refs]));
   }
 
   /** True when any of the digests belongs to a real worker. One query, whatever the count. */

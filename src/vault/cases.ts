@@ -37,8 +37,16 @@ export class Cases {
     return this.open(row, 'reference');
   }
 
+  /** A case's team never changes, so it is decrypted once per process. */
+  private readonly teamCache = new Map<string, string | null>();
+
   team(row: CaseRow): string | null {
-    return this.open(row, 'team') || null;
+    let team = this.teamCache.get(row.id);
+    if (team === undefined) {
+      team = this.open(row, 'team') || null;
+      this.teamCache.set(row.id, team);
+    }
+    return team;
   }
 
   view(row: CaseRow): CaseView {
@@ -76,7 +84,7 @@ export class Cases {
         created_at: now,
         updated_at: now,
       });
-      this.audit.append('case.add', id, { risk });
+      this.audit.append('case.add', id);
       return this.view(this.ctx.cases.caseById(id)!);
     });
   }

@@ -20,8 +20,9 @@ export function sealKeyslot(
   passphrase: Uint8Array,
   profile: KdfProfile,
   random: RandomSource,
+  atLeast?: { opslimit: number; memlimit: number },
 ): { kdf: string; wrapped: Uint8Array } {
-  const params = newKdfParams(profile, random);
+  const params = newKdfParams(profile, random, atLeast);
   const kek = deriveKek(passphrase, params);
   const encoded = keyring.encode();
   try {

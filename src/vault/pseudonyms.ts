@@ -95,11 +95,13 @@ export class Pseudonyms {
 
   /** Issues a new active pseudonym. Call inside a transaction. */
   issue(workerId: string, caseRow: CaseRow | null, scope: Scope, style: PseudonymStyle, policy = this.policyFor(workerId, caseRow)): PseudonymRow {
-    const caseFormals = new Set(caseRow ? this.ctx.cases.activeInCase(caseRow.id).map((r) => foldName(this.open(r, 'formal'))) : []);
+    // Codes are unique as they are; only name styles can share a formal form ("E. Smit").
+    const caseFormals = style === 'name' ? this.formalsAlongside(workerId, caseRow) : new Set<string>();
     const pools = style === 'name' ? this.pools() : undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // Codes widen by a digit each 50 misses, so a crowded prefix never runs dry.
-      const c = pools ? drawName(pools, this.ctx.random) : drawCode(policy.code_prefix, policy.code_digits + Math.floor(attempt / 50), this.ctx.random);
+      const digits = Math.min(9, policy.code_digits + Math.floor(attempt / 50));
+      const c = pools ? drawName(pools, this.ctx.random) : drawCode(policy.code_prefix, digits, this.ctx.random);
       const index = this.isFree(c, caseFormals);
       if (!index) continue;
       let id: string;
@@ -116,7 +118,6 @@ export class Pseudonyms {
         name: sealField(k, c.name, { table: 'pseudonyms', column: 'name', rowId: id }, this.ctx.random),
         formal: sealField(k, c.formal, { table: 'pseudonyms', column: 'formal', rowId: id }, this.ctx.random),
         name_index: index,
-        surname_guard: c.surnameKeys[0] ? this.ctx.guard('surname', c.surnameKeys[0]) : null,
         issued_at: this.ctx.now(),
         ended_at: null,
         end_reason: null,
@@ -124,10 +125,33 @@ export class Pseudonyms {
         compromise_id: null,
       };
       this.ctx.cases.insertPseudonym(row);
+      for (const key of c.surnameKeys) this.ctx.cases.insertPseudonymGuard(this.ctx.guard('surname', key), id);
       this.audit.append('pseudonym.issue', id, { worker: workerId, case: caseRow?.id ?? null, scope, style });
       return row;
     }
-    throw new SchuilnaamError(ExitCode.usage, `no free ${style} pseudonym found after ${MAX_ATTEMPTS} tries`, style === 'name' ? 'the name lists are exhausted for this vault; switch the team to code style' : 'raise the code digits with "schuilnaam settings set code_digits N"');
+    throw new SchuilnaamError(ExitCode.usage, `no free ${style} pseudonym found after ${MAX_ATTEMPTS} tries`, style === 'name' ? 'the name lists are exhausted for this vault; switch the team to code style' : 'raise the digits with "schuilnaam team set TEAM --code-digits N" (or --default)');
+  }
+
+  /**
+   * Formal forms ("E. Smit") a new pseudonym must not repeat: those active in
+   * the case (case-scoped, and worker-wide ones of its workers), or for a
+   * worker-wide pseudonym, those in every case of the worker.
+   */
+  private formalsAlongside(workerId: string, caseRow: CaseRow | null): Set<string> {
+    const cs = this.ctx.cases;
+    const caseIds = caseRow ? [caseRow.id] : cs.casesOfWorker(workerId);
+    const out = new Set<string>();
+    const seenWorkers = new Set<string>();
+    for (const caseId of caseIds) {
+      for (const r of cs.activeInCase(caseId)) out.add(foldName(this.open(r, 'formal')));
+      for (const w of cs.workersOfCase(caseId)) {
+        if (seenWorkers.has(w)) continue;
+        seenWorkers.add(w);
+        const wide = cs.activeWorkerWide(w);
+        if (wide) out.add(foldName(this.open(wide, 'formal')));
+      }
+    }
+    return out;
   }
 
   /** The settings that apply: the case's team, else (worker-wide names) the worker's team, else the vault defaults. */

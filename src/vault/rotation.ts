@@ -67,7 +67,7 @@ export class Rotation {
     }
     const c = this.cases.find(target.case);
     // Worker-wide pseudonyms of the case's workers are seen by this family too.
-    const wide = cs.workersOfCase(c.id).flatMap((w) => cs.activeOfWorker(w).filter((p) => p.scope === 'worker'));
+    const wide = cs.workersOfCase(c.id).flatMap((w) => cs.activeWorkerWide(w) ?? []);
     return { rows: [...cs.activeInCase(c.id), ...wide], kind: 'case', label: c.id };
   }
 

@@ -35,6 +35,9 @@ export function checkPolicyPatch(patch: TeamSettings): void {
 }
 
 export class Teams {
+  /** Policies by team key, for this process; cleared on every settings change. */
+  private readonly cache = new Map<string, PseudonymPolicy>();
+
   constructor(
     private readonly ctx: VaultContext,
     private readonly audit: AuditLog,
@@ -48,6 +51,7 @@ export class Teams {
   setDefaults(patch: TeamSettings): PseudonymPolicy {
     checkPolicyPatch(patch);
     return this.ctx.store.transaction(() => {
+      this.cache.clear();
       const next = { ...this.defaults(), ...patch };
       this.ctx.store.setMeta(META_KEY, JSON.stringify(next));
       this.audit.append('settings.update', 'vault', { fields: Object.keys(patch) });
@@ -64,9 +68,13 @@ export class Teams {
 
   /** The policy for a team: its own settings over the vault defaults. */
   policy(team: string | null): PseudonymPolicy {
-    const base = this.defaults();
-    const own = team ? this.settingsOf(team) : undefined;
-    return { ...base, ...own };
+    const key = team === null ? '' : teamKey(team);
+    let p = this.cache.get(key);
+    if (!p) {
+      p = { ...this.defaults(), ...(team ? this.settingsOf(team) : undefined) };
+      this.cache.set(key, p);
+    }
+    return p;
   }
 
   set(rawName: string, patch: TeamSettings): TeamView {
@@ -74,6 +82,7 @@ export class Teams {
     if (!name) throw new UsageError('invalid team name', 'use 1-100 printable characters');
     checkPolicyPatch(patch);
     return this.ctx.store.transaction(() => {
+      this.cache.clear();
       const index = this.ctx.lookup('team', teamKey(name));
       const existing = this.ctx.cases.teamByIndex(index);
       const id = existing?.id ?? randomId('T', this.ctx.random(ID_RANDOM_BYTES));

@@ -1,7 +1,8 @@
 // The service layer the CLI calls. Opens the store, unlocks a keyslot or a
 // session, and exposes the operations; owns transactions.
 import { randomBytes } from 'node:crypto';
-import { isBelowFloor, decodeKdfParams } from '../crypto/kdf.js';
+import fs from 'node:fs';
+import { isBelowFloor, decodeKdfParams, type KdfProfile } from '../crypto/kdf.js';
 import { Keyring } from '../crypto/keyring.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { ID_RANDOM_BYTES, randomId } from '../core/ids.js';
@@ -64,6 +65,10 @@ export async function createVault(file: string, passphrase: Uint8Array, user: st
   return { path: file, vaultId, user, kdf: { opslimit: params.opslimit, memlimit: params.memlimit } };
 }
 
+export function vaultExists(file: string): boolean {
+  return fs.existsSync(file);
+}
+
 /** A vault file that has been opened and recognised, but not unlocked. */
 export class VaultFile {
   private constructor(
@@ -98,7 +103,7 @@ export class VaultFile {
   private slotFor(user: string | undefined) {
     const slot = user ? this.store.keyslotByUser(user) : this.store.firstAdminKeyslot();
     if (!slot) {
-      if (user) throw new AccessError(`no user "${user}" in this vault`, 'run "schuilnaam user list" as an administrator');
+      if (user) throw new AccessError(`no user "${user}" in this vault`, 'check --user and SCHUILNAAM_USER');
       throw new IntegrityError('the vault has no administrator keyslot');
     }
     return slot;
@@ -179,12 +184,13 @@ export class Vault {
   }
 
   /** Reseals this user's keyslot under a new passphrase. No data is re-encrypted. */
-  changePassphrase(newPassphrase: Uint8Array): { opslimit: number; memlimit: number } {
+  changePassphrase(newPassphrase: Uint8Array, profile: KdfProfile = this.deps.kdfProfile): { opslimit: number; memlimit: number } {
     const store = this.ctx.store;
     return store.transaction(() => {
       const slot = store.keyslotByUser(this.ctx.user);
       if (!slot) throw new IntegrityError(`the keyslot of user "${this.ctx.user}" disappeared`);
-      const sealed = sealKeyslot(this.ctx.vaultId, slot, this.ctx.keyring, newPassphrase, this.deps.kdfProfile, this.deps.random);
+      const current = decodeKdfParams(slot.kdf, `keyslot of user "${slot.user}"`);
+      const sealed = sealKeyslot(this.ctx.vaultId, slot, this.ctx.keyring, newPassphrase, profile, this.deps.random, current);
       store.updateKeyslotWrap(slot.id, sealed.kdf, sealed.wrapped, this.ctx.now());
       this.audit.append('keyslot.rewrap', slot.id, { user: this.ctx.user });
       const p = decodeKdfParams(sealed.kdf, 'new keyslot');

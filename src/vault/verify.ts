@@ -54,6 +54,7 @@ function checkAll(ctx: VaultContext, parts: VerifyParts, problems: string[]): Ve
   }
 
   let count = 0;
+  const expectedGuards = new Map<string, number>();
   for (const row of store.iterateWorkers()) {
     count++;
     if (row.status === 'offboarded') {
@@ -65,6 +66,12 @@ function checkAll(ctx: VaultContext, parts: VerifyParts, problems: string[]): Ve
     if (!ctx.keyring.has('identity')) continue;
     try {
       const w = workers.decrypt(row)!;
+      if (ctx.keyring.has('scan')) {
+        for (const d of workers.guardDigests(w).all) {
+          const hex = Buffer.from(d).toString('hex');
+          expectedGuards.set(hex, (expectedGuards.get(hex) ?? 0) + 1);
+        }
+      }
       const expected = workers.blindIndexesOf(w);
       if (!sameBytes(expected.email, row.bi_email)) problems.push(`worker ${row.id}: e-mail blind index does not match the record`);
       if (!sameBytes(expected.employeeNo, row.bi_employee_no)) {
@@ -75,6 +82,12 @@ function checkAll(ctx: VaultContext, parts: VerifyParts, problems: string[]): Ve
       else throw e;
     }
   }
+  if (ctx.keyring.has('identity') && ctx.keyring.has('scan')) {
+    const stored = store.guardCounts();
+    const same = stored.size === expectedGuards.size && [...expectedGuards].every(([d, n]) => stored.get(d) === n);
+    if (!same) problems.push('name guards do not match the workers: pseudonyms may not be kept unlike every real name');
+  }
+
   // Case-facing records: every sealed field must open where it is.
   let cases = 0;
   let pseudonyms = 0;
@@ -95,8 +108,8 @@ function checkAll(ctx: VaultContext, parts: VerifyParts, problems: string[]): Ve
       pseudonyms++;
       collect(() => parts.pseudonyms.view(row));
     }
-    for (const r of ctx.cases.activeResemblingWorkers()) {
-      problems.push(`pseudonym ${r.id} resembles the surname of worker ${r.worker_id}; rotate it`);
+    for (const id of ctx.cases.activeResemblingWorkers()) {
+      problems.push(`pseudonym ${id} resembles a real worker's surname; rotate it`);
     }
   }
   let auditEntries = 0;

@@ -64,24 +64,31 @@ export class Workers {
     private readonly retirePseudonyms: (workerId: string, reason: string) => number,
   ) {}
 
-  /**
-   * Keyed hashes of the worker's surname forms and personnel number, so that
-   * pseudonyms can be kept unlike any real worker without decrypting names.
-   */
-  private writeGuards(id: string, w: WorkerRecord): void {
-    const store = this.v.store;
-    store.deleteGuards(id);
-    const surnames = surnameKeys(w.prefix, w.last_name).map((k) => this.v.guard('surname', k));
-    for (const d of surnames) store.insertGuard(d, id);
-    if (w.employee_no) store.insertGuard(this.v.guard('employee_no', canonicalEmployeeNo(w.employee_no)), id);
-    for (const p of this.v.cases.activeWithSurnameGuard(surnames)) {
-      this.v.notices.push(`active pseudonym ${p.id} now resembles the surname of worker ${id}; rotate it with "schuilnaam rotate --pseudonym NAME --reason …"`);
-    }
-  }
-
   private blind(domain: string, value: string): Uint8Array | null {
     if (value === '') return null;
     return blindIndex(this.v.key('blind'), domain, value);
+  }
+
+  /**
+   * Keyed hashes of a worker's surname forms and personnel number, so that
+   * pseudonyms can be kept unlike any real worker without decrypting names.
+   */
+  guardDigests(w: WorkerRecord): { surnames: Uint8Array[]; all: Uint8Array[] } {
+    const surnames = surnameKeys(w.prefix, w.last_name).map((k) => this.v.guard('surname', k));
+    const all = w.employee_no ? [...surnames, this.v.guard('employee_no', canonicalEmployeeNo(w.employee_no))] : surnames;
+    return { surnames, all };
+  }
+
+  /** Moves the guards from the old record's forms to the new one's; warns about pseudonyms the new forms resemble. */
+  private updateGuards(id: string, before: WorkerRecord | undefined, after: WorkerRecord | undefined): void {
+    const store = this.v.store;
+    if (before) for (const d of this.guardDigests(before).all) store.dropGuard(d);
+    if (!after) return;
+    const { surnames, all } = this.guardDigests(after);
+    for (const d of all) store.addGuard(d);
+    for (const p of this.v.cases.activeWithSurnameGuard(surnames)) {
+      this.v.notices.push(`active pseudonym ${p.id} now resembles the surname of worker ${id}; rotate it with "schuilnaam rotate --pseudonym NAME --reason …"`);
+    }
   }
 
   /** The blind indexes a record should have (verify compares them with the stored ones). */
@@ -167,7 +174,7 @@ export class Workers {
     } finally {
       wipe(dataKey);
     }
-    this.writeGuards(id, w);
+    this.updateGuards(id, undefined, w);
   }
 
   /** The id of another worker holding the same e-mail or personnel number, as an error. */
@@ -272,7 +279,7 @@ export class Workers {
       } finally {
         wipe(dataKey);
       }
-      this.writeGuards(id, next);
+      this.updateGuards(id, current, next);
       this.audit.append('worker.update', id, { fields: WORKER_FIELDS.filter((f) => next[f] !== current[f]) });
     });
     return this.show(id);
@@ -284,8 +291,8 @@ export class Workers {
     this.v.store.transaction(() => {
       const row = this.row(id);
       if (row.status === 'offboarded') throw new UsageError(`worker ${id} is already offboarded`);
+      this.updateGuards(id, this.decrypt(row), undefined);
       this.v.store.shredWorker(id, this.v.now());
-      this.v.store.deleteGuards(id);
       const retired = this.retirePseudonyms(id, 'worker offboarded');
       this.audit.append('worker.offboard', id, { pseudonyms_retired: retired });
     });

@@ -1,5 +1,6 @@
 import { kdfProfile, type KdfProfile } from '../../crypto/kdf.js';
-import { createVault } from '../../vault/vault.js';
+import { createVault, vaultExists } from '../../vault/vault.js';
+import { UsageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { askNewPassphrase } from '../credentials.js';
 import { emit, fields } from '../output.js';
@@ -18,6 +19,8 @@ export async function init(ctx: Ctx, _args: string[], opts: Record<string, unkno
 }
 
 export async function runInit(o: InitOptions, ctx: Ctx): Promise<void> {
+  // Say so before asking for a passphrase twice.
+  if (vaultExists(ctx.vaultPath)) throw new UsageError(`a vault already exists at ${ctx.vaultPath}`, 'nothing was changed; pass --vault PATH to create another one');
   const passphrase = await askNewPassphrase(ctx, ctx.globals.passphraseFile, 'vault passphrase');
   const deps = o.kdf ? { ...ctx.deps, kdfProfile: o.kdf } : ctx.deps;
   try {

@@ -1,5 +1,6 @@
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../errors.js';
+import { kdfProfile } from '../../crypto/kdf.js';
 import { VaultFile } from '../../vault/vault.js';
 import type { Ctx } from '../context.js';
 import { askNewPassphrase, askPassphrase, openUnlocked } from '../credentials.js';
@@ -62,7 +63,7 @@ export async function passwd(ctx: Ctx, _args: string[], opts: Record<string, unk
   try {
     const next = await askNewPassphrase(ctx, opts.newPassphraseFile as string | undefined, 'new passphrase');
     try {
-      const kdf = vault.changePassphrase(next);
+      const kdf = vault.changePassphrase(next, opts.kdf === undefined ? ctx.deps.kdfProfile : kdfProfile(String(opts.kdf)));
       emit(ctx, { user: vault.user, changed: true, kdf }, (d) => `passphrase changed for ${d.user}`);
     } finally {
       next.fill(0);
