@@ -79,15 +79,27 @@ function splitSurname(surname: string): { prefix: string; lastName: string } {
   return { prefix: words.slice(0, i).join(' '), lastName: words.slice(i).join(' ') };
 }
 
+// Surname keys depend only on the surname: worked out once per pool entry.
+const keysOfSurname = new Map<string, string[]>();
+
+function surnameKeysOf(surname: string): string[] {
+  let keys = keysOfSurname.get(surname);
+  if (!keys) {
+    const { prefix, lastName } = splitSurname(surname);
+    keys = surnameKeys(prefix, lastName);
+    keysOfSurname.set(surname, keys);
+  }
+  return keys;
+}
+
 export function drawName(pools: NamePools, random: Random): Candidate {
   const first = pools.firstNames.draw(random);
   const surname = pools.surnames.draw(random);
-  const { prefix, lastName } = splitSurname(surname);
   return {
     style: 'name',
     name: `${first} ${surname}`,
     formal: `${deriveInitials(first)} ${surname}`,
-    surnameKeys: surnameKeys(prefix, lastName),
+    surnameKeys: surnameKeysOf(surname),
   };
 }
 

@@ -174,6 +174,8 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
+    // Index lookups on random keys (name and guard hashes) stay in memory as the vault grows.
+    this.db.pragma('cache_size = -65536');
     // Freed pages are zeroed, so a shredded worker's ciphertext does not linger.
     this.db.pragma('secure_delete = ON');
   }

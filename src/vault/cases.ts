@@ -33,20 +33,28 @@ export class Cases {
     return openField(this.ctx.key('casefacing'), row[column], { table: 'cases', column, rowId: row.id });
   }
 
-  reference(row: CaseRow): string {
-    return this.open(row, 'reference');
+  /** A case's reference and team never change, so each is decrypted once per process. */
+  private readonly plain = new Map<string, { reference: string; team: string | null }>();
+
+  private plainOf(row: CaseRow): { reference: string; team: string | null } {
+    let p = this.plain.get(row.id);
+    if (!p) {
+      p = { reference: this.open(row, 'reference'), team: this.open(row, 'team') || null };
+      this.plain.set(row.id, p);
+    }
+    return p;
   }
 
-  /** A case's team never changes, so it is decrypted once per process. */
-  private readonly teamCache = new Map<string, string | null>();
+  reference(row: CaseRow): string {
+    return this.plainOf(row).reference;
+  }
+
+  referenceById(id: string): string {
+    return this.plain.get(id)?.reference ?? this.reference(this.ctx.cases.caseById(id)!);
+  }
 
   team(row: CaseRow): string | null {
-    let team = this.teamCache.get(row.id);
-    if (team === undefined) {
-      team = this.open(row, 'team') || null;
-      this.teamCache.set(row.id, team);
-    }
-    return team;
+    return this.plainOf(row).team;
   }
 
   view(row: CaseRow): CaseView {

@@ -29,6 +29,13 @@ export interface PseudonymView {
   replaced_by: string | null;
 }
 
+/** A pseudonym just issued, with its plaintext (so it need not be decrypted again). */
+export interface Issued {
+  row: PseudonymRow;
+  name: string;
+  formal: string;
+}
+
 export interface HistoryEntry extends PseudonymView {
   reason: string | null;
   compromise: string | null;
@@ -49,22 +56,15 @@ export class Pseudonyms {
     return openField(this.ctx.key('casefacing'), row[column], { table: 'pseudonyms', column, rowId: row.id });
   }
 
-  view(row: PseudonymRow, caseRefs = new Map<string, string>()): PseudonymView {
-    let ref: string | null = null;
-    if (row.case_id) {
-      ref = caseRefs.get(row.case_id) ?? null;
-      if (ref === null) {
-        ref = this.cases.reference(this.ctx.cases.caseById(row.case_id)!);
-        caseRefs.set(row.case_id, ref);
-      }
-    }
+  /** A row as users see it; `plain` skips decrypting a name that was just issued. */
+  view(row: PseudonymRow, plain?: { name: string; formal: string }): PseudonymView {
     const replacement = row.replaced_by ? this.ctx.cases.pseudonymById(row.replaced_by) : undefined;
     return {
       id: row.id,
-      pseudonym: this.open(row, 'name'),
-      formal: this.open(row, 'formal'),
+      pseudonym: plain?.name ?? this.open(row, 'name'),
+      formal: plain?.formal ?? this.open(row, 'formal'),
       worker: row.worker_id,
-      case: ref,
+      case: row.case_id ? this.cases.referenceById(row.case_id) : null,
       scope: row.scope,
       style: row.style,
       status: row.status,
@@ -94,7 +94,7 @@ export class Pseudonyms {
   }
 
   /** Issues a new active pseudonym. Call inside a transaction. */
-  issue(workerId: string, caseRow: CaseRow | null, scope: Scope, style: PseudonymStyle, policy = this.policyFor(workerId, caseRow)): PseudonymRow {
+  issue(workerId: string, caseRow: CaseRow | null, scope: Scope, style: PseudonymStyle, policy = this.policyFor(workerId, caseRow)): Issued {
     // Codes are unique as they are; only name styles can share a formal form ("E. Smit").
     const caseFormals = style === 'name' ? this.formalsAlongside(workerId, caseRow) : new Set<string>();
     const pools = style === 'name' ? this.pools() : undefined;
@@ -127,7 +127,7 @@ export class Pseudonyms {
       this.ctx.cases.insertPseudonym(row);
       for (const key of c.surnameKeys) this.ctx.cases.insertPseudonymGuard(this.ctx.guard('surname', key), id);
       this.audit.append('pseudonym.issue', id, { worker: workerId, case: caseRow?.id ?? null, scope, style });
-      return row;
+      return { row, name: c.name, formal: c.formal };
     }
     throw new SchuilnaamError(ExitCode.usage, `no free ${style} pseudonym found after ${MAX_ATTEMPTS} tries`, style === 'name' ? 'the name lists are exhausted for this vault; switch the team to code style' : 'raise the digits with "schuilnaam team set TEAM --code-digits N" (or --default)');
   }
@@ -180,8 +180,8 @@ export class Pseudonyms {
       if (existing) return { ...this.view(existing), case: this.cases.reference(caseRow), issued: false };
       const owner = scope === 'case' ? caseRow : null;
       const ownerPolicy = scope === 'case' ? policy : this.policyFor(workerId, null);
-      const row = this.issue(workerId, owner, scope, (opts.style as PseudonymStyle | undefined) ?? ownerPolicy.style, ownerPolicy);
-      return { ...this.view(row), case: this.cases.reference(caseRow), issued: true };
+      const fresh = this.issue(workerId, owner, scope, (opts.style as PseudonymStyle | undefined) ?? ownerPolicy.style, ownerPolicy);
+      return { ...this.view(fresh.row, fresh), case: this.cases.reference(caseRow), issued: true };
     });
   }
 
@@ -194,17 +194,16 @@ export class Pseudonyms {
 
   list(filter: { case?: string; worker?: string }): PseudonymView[] {
     return this.ctx.store.read(() => {
-      const refs = new Map<string, string>();
       if (filter.case) {
         const c = this.cases.find(filter.case);
         const caseRows = this.ctx.cases.pseudonymsOfCase(c.id);
         // Worker-wide pseudonyms of the case's workers are visible in the case too.
         const wide = this.ctx.cases.workersOfCase(c.id).flatMap((w) => this.ctx.cases.pseudonymsOfWorker(w).filter((p) => p.scope === 'worker'));
-        return [...caseRows, ...wide].map((r) => this.view(r, refs));
+        return [...caseRows, ...wide].map((r) => this.view(r));
       }
       if (filter.worker) {
         this.worker(filter.worker);
-        return this.ctx.cases.pseudonymsOfWorker(filter.worker).map((r) => this.view(r, refs));
+        return this.ctx.cases.pseudonymsOfWorker(filter.worker).map((r) => this.view(r));
       }
       throw new UsageError('give --case REF or --worker ID');
     });
@@ -213,9 +212,8 @@ export class Pseudonyms {
   history(workerId: string): HistoryEntry[] {
     return this.ctx.store.read(() => {
       this.worker(workerId);
-      const refs = new Map<string, string>();
       return this.ctx.cases.pseudonymsOfWorker(workerId).map((r) => ({
-        ...this.view(r, refs),
+        ...this.view(r),
         reason: r.end_reason ? this.open(r, 'end_reason') : null,
         compromise: r.compromise_id,
       }));

@@ -76,7 +76,6 @@ export class Rotation {
     if (o.reason.trim() === '') throw new UsageError('a reason is required', 'say what leaked with --reason "…"');
     const run = () => {
       const { rows, kind, label } = this.affected(target);
-      const refs = new Map<string, string>();
       const caseRows = new Map<string, CaseRow>();
       const caseOf = (id: string | null) => {
         if (!id) return null;
@@ -84,12 +83,7 @@ export class Rotation {
         if (!row) caseRows.set(id, (row = this.ctx.cases.caseById(id)!));
         return row;
       };
-      const refOf = (row: CaseRow | null) => {
-        if (!row) return null;
-        let ref = refs.get(row.id);
-        if (ref === undefined) refs.set(row.id, (ref = this.cases.reference(row)));
-        return ref;
-      };
+      const refOf = (row: CaseRow | null) => (row ? this.cases.reference(row) : null);
       const affectedCases = new Set<string>();
       for (const r of rows) {
         if (r.case_id) affectedCases.add(r.case_id);
@@ -104,7 +98,7 @@ export class Rotation {
         documents: [],
       };
       if (o.dryRun) {
-        result.rotated = rows.map((r) => ({ old: this.pseudonyms.view(r, refs).pseudonym, new: null, worker: r.worker_id, case: refOf(caseOf(r.case_id)), scope: r.scope }));
+        result.rotated = rows.map((r) => ({ old: this.pseudonyms.view(r).pseudonym, new: null, worker: r.worker_id, case: refOf(caseOf(r.case_id)), scope: r.scope }));
         return result;
       }
       const now = this.ctx.now();
@@ -122,7 +116,7 @@ export class Rotation {
       });
       this.audit.append('compromise.record', compromiseId, { target: kind, subject: label, pseudonyms: rows.length }, o.reason.trim());
       for (const r of rows) {
-        const oldView = this.pseudonyms.view(r, refs);
+        const oldName = this.pseudonyms.view(r).pseudonym;
         this.ctx.cases.endPseudonym(r.id, {
           status: 'compromised',
           at: now,
@@ -132,9 +126,9 @@ export class Rotation {
         });
         const caseRow = caseOf(r.case_id);
         const fresh = this.pseudonyms.issue(r.worker_id, caseRow, r.scope, r.style);
-        this.ctx.cases.setReplacedBy(r.id, fresh.id);
-        this.audit.append('pseudonym.rotate', r.id, { new: fresh.id, compromise: compromiseId });
-        result.rotated.push({ old: oldView.pseudonym, new: this.pseudonyms.view(fresh, refs).pseudonym, worker: r.worker_id, case: refOf(caseRow), scope: r.scope });
+        this.ctx.cases.setReplacedBy(r.id, fresh.row.id);
+        this.audit.append('pseudonym.rotate', r.id, { new: fresh.row.id, compromise: compromiseId });
+        result.rotated.push({ old: oldName, new: fresh.name, worker: r.worker_id, case: refOf(caseRow), scope: r.scope });
       }
       result.compromise = compromiseId;
       return result;
