@@ -1,6 +1,7 @@
-// The one place libsodium is loaded. Default import only: named imports
-// type-check but throw at run time (STACK.md).
-import sodiumModule from 'libsodium-wrappers-sumo';
+// The one place libsodium is loaded, lazily: `--version` and `--help` never
+// pay for the wasm module. Default import only: named imports type-check but
+// throw at run time (STACK.md).
+import type sodiumModule from 'libsodium-wrappers-sumo';
 
 export type Sodium = typeof sodiumModule;
 
@@ -8,8 +9,9 @@ let ready: Sodium | undefined;
 
 export async function loadSodium(): Promise<Sodium> {
   if (!ready) {
-    await sodiumModule.ready;
-    ready = sodiumModule;
+    const mod = (await import('libsodium-wrappers-sumo')).default;
+    await mod.ready;
+    ready = mod;
   }
   return ready;
 }
