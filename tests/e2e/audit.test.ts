@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { expectCleanError as fails, expectOk as ok } from '../helpers/expect.js';
 
 interface AuditEntryJson {
   seq: number;
@@ -36,23 +37,6 @@ interface RawAuditRow {
   prev: Buffer;
   hash: Buffer;
   mac: Buffer;
-}
-
-/** A successful run: exit 0 and nothing on stderr. */
-function ok(r: RunResult): RunResult {
-  expect(r.exitCode, `exit code; stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(0);
-  expect(r.stderr, 'stderr of a successful run').toBe('');
-  return r;
-}
-
-/** A failed run: the exit code, nothing on stdout, one error line plus an optional hint line, no stack trace. */
-function fails(r: RunResult, code: number, mentions?: RegExp): RunResult {
-  expect(r.exitCode, `exit code; stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(code);
-  expect(r.stdout, 'stdout of a failed run').toBe('');
-  expect(r.stderr).toMatch(/^schuilnaam: error: [^\n]+\n(?:schuilnaam: hint: [^\n]+\n)?$/u);
-  expect(r.stderr).not.toMatch(/^\s+at /mu);
-  if (mentions) expect(r.stderr).toMatch(mentions);
-  return r;
 }
 
 /** `audit verify` found a problem: exit 1, the report on stdout, nothing on stderr, no stack trace. */

@@ -9,24 +9,10 @@ import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, json, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { expectCleanError, expectOk, type WorkerJson } from '../helpers/expect.js';
 
 // ---------------------------------------------------------------------------
 // helpers
-
-/** A failed command: the right exit code, nothing on stdout, one error line and at most one hint line, no stack trace. */
-function expectCleanError(r: RunResult, code: number, mentions?: RegExp): void {
-  expect(r.exitCode, `exit code; stderr was:\n${r.stderr}`).toBe(code);
-  expect(r.stdout, 'stdout of a failed command').toBe('');
-  expect(r.stderr).toMatch(/^schuilnaam: error: [^\n]+\n(?:schuilnaam: hint: [^\n]+\n)?$/u);
-  expect(r.stderr).not.toMatch(/^\s+at /mu);
-  expect(r.stderr).not.toMatch(/internal error/u);
-  if (mentions) expect(r.stderr).toMatch(mentions);
-}
-
-function expectOk(r: RunResult): void {
-  expect(r.exitCode, `stderr was:\n${r.stderr}`).toBe(0);
-  expect(r.stderr).toBe('');
-}
 
 const HEADER = 'first_name,prefix,last_name,initials,email,phone,employee_no,team';
 const FIRST = ['Anouk', 'Bram', 'Daan', 'Eline', 'Floor', 'Gijs', 'Hanna', 'Ilse', 'Joris', 'Lotte', 'Maarten', 'Noor', 'Pieter', 'Roos', 'Sem', 'Tess', 'Wouter', 'Yara'];
@@ -84,19 +70,6 @@ function spawnCli(sb: Sandbox, args: string[]) {
 
 function asRunResult(r: { stdout?: unknown; stderr?: unknown; exitCode?: number }): RunResult {
   return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? -1 };
-}
-
-interface WorkerJson {
-  id: string;
-  first_name: string | null;
-  prefix: string | null;
-  last_name: string | null;
-  initials: string | null;
-  email: string | null;
-  phone: string | null;
-  employee_no: string | null;
-  team: string | null;
-  status: string;
 }
 
 // ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, PASSPHRASE, json, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { expectCleanError as fails, expectOk as ok } from '../helpers/expect.js';
 
 // ---------------------------------------------------------------------------
 // helpers
@@ -41,24 +42,6 @@ interface RotateJson {
   documents: unknown[];
   cases: string[];
   compromise: string | null;
-}
-
-/** A successful run: exit 0 and nothing on stderr. */
-function ok(r: RunResult): RunResult {
-  expect(r.exitCode, `exit code; stderr was:\n${r.stderr}`).toBe(0);
-  expect(r.stderr, 'stderr of a successful run').toBe('');
-  return r;
-}
-
-/** A failed run: the exit code, nothing on stdout, one error line plus an optional hint line, no stack trace. */
-function fails(r: RunResult, code: number, mentions?: RegExp): RunResult {
-  expect(r.exitCode, `exit code; stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(code);
-  expect(r.stdout, 'stdout of a failed run').toBe('');
-  expect(r.stderr).toMatch(/^schuilnaam: error: [^\n]+\n(?:schuilnaam: hint: [^\n]+\n)?$/u);
-  expect(r.stderr).not.toMatch(/^\s+at /mu);
-  expect(r.stderr).not.toMatch(/internal error/u);
-  if (mentions) expect(r.stderr).toMatch(mentions);
-  return r;
 }
 
 /** The formal form of a name pseudonym: initials of the first name, then the surname as it is. */

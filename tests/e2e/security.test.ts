@@ -7,24 +7,10 @@ import Database from 'better-sqlite3';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, PASSPHRASE, json, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { expectCleanError, expectOk, type WorkerJson } from '../helpers/expect.js';
 
 // ---------------------------------------------------------------------------
 // helpers
-
-/** A failed command: the right exit code, nothing on stdout, one error line and at most one hint line, no stack trace. */
-function expectCleanError(r: RunResult, code: number, mentions?: RegExp): void {
-  expect(r.exitCode, `exit code; stderr was:\n${r.stderr}`).toBe(code);
-  expect(r.stdout, 'stdout of a failed command').toBe('');
-  expect(r.stderr).toMatch(/^schuilnaam: error: [^\n]+\n(?:schuilnaam: hint: [^\n]+\n)?$/u);
-  expect(r.stderr).not.toMatch(/^\s+at /mu);
-  expect(r.stderr).not.toMatch(/internal error/u);
-  if (mentions) expect(r.stderr).toMatch(mentions);
-}
-
-function expectOk(r: RunResult): void {
-  expect(r.exitCode, `stderr was:\n${r.stderr}`).toBe(0);
-  expect(r.stderr).toBe('');
-}
 
 function mode(file: string): number {
   return fs.statSync(file).mode & 0o777;
@@ -76,19 +62,6 @@ async function addWorker(sb: Sandbox, args: string[]): Promise<string> {
   const r = await sb.runP(['worker', 'add', ...args, '--json']);
   expectOk(r);
   return json<{ id: string }>(r).id;
-}
-
-interface WorkerJson {
-  id: string;
-  first_name: string | null;
-  prefix: string | null;
-  last_name: string | null;
-  initials: string | null;
-  email: string | null;
-  phone: string | null;
-  employee_no: string | null;
-  team: string | null;
-  status: string;
 }
 
 // ---------------------------------------------------------------------------
