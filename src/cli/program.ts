@@ -361,7 +361,7 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
       'before',
       about('Check every entry of the audit log. Prints the chain head; keep it elsewhere and pass it back with --head to prove nothing was deleted from the end.', [
         ['check the log', 'schuilnaam audit verify'],
-        ['against a head kept last week', 'schuilnaam audit verify --head 1042:5f0c…'],
+        ['against the head printed last week (SEQ:HASH, all 64 hex digits)', 'schuilnaam audit verify --head "$(cat audit-head.txt)"'],
       ]),
     )
     .action(action(commands.audit, 'verify'));
@@ -378,7 +378,7 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .addHelpText(
       'before',
       about('Per-team pseudonym settings: style (name or code), code prefix, and default scope. Teams without settings use the vault defaults.', [
-        ['Team Oost signs with codes such as JBO-4821-K', 'schuilnaam team set "Team Oost" --style code --code-prefix JBO'],
+        ['Team Oost signs with codes such as JBW-4821-3', 'schuilnaam team set "Team Oost" --style code --code-prefix JBW'],
         ['one worker-wide pseudonym by default for the whole vault', 'schuilnaam team set --default --scope worker'],
       ]),
     );
@@ -389,9 +389,9 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .option('--default', 'change the vault-wide defaults instead of one team')
     .addOption(new Option('--style <style>', 'pseudonym style').choices(['name', 'code']))
     .addOption(new Option('--scope <scope>', 'default scope').choices(['case', 'worker']))
-    .option('--code-prefix <letters>', 'prefix of code pseudonyms, 1-4 letters (e.g. JB)')
+    .option('--code-prefix <letters>', 'prefix of code pseudonyms, 1-4 capital letters without I and O (e.g. JB)')
     .option('--code-digits <n>', 'digits in code pseudonyms (3-8, default 4)')
-    .addHelpText('before', about('Change pseudonym settings.', [['codes for Team Oost', 'schuilnaam team set "Team Oost" --style code --code-prefix JBO']]))
+    .addHelpText('before', about('Change pseudonym settings.', [['codes for Team Oost', 'schuilnaam team set "Team Oost" --style code --code-prefix JBW']]))
     .action(action(commands.team, 'set'));
   team
     .command('list')

@@ -1,7 +1,8 @@
-// Luhn mod N (N = 36: digits and capital letters) check character for code
-// pseudonyms: any single mistyped character and most swaps of neighbours are caught.
+// Luhn mod N (N = 34: digits and capital letters without I and O, which read
+// as 1 and 0) check character for code pseudonyms: any single mistyped
+// character and most swaps of neighbours are caught.
 
-export const CHECK_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+export const CHECK_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const N = CHECK_ALPHABET.length;
 
 function codePoint(c: string): number {

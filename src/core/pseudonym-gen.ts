@@ -106,11 +106,12 @@ export function drawName(pools: NamePools, random: Random): Candidate {
 export const DEFAULT_CODE_PREFIX = 'JB';
 export const DEFAULT_CODE_DIGITS = 4;
 
+/** 1-4 capital letters other than I and O (they read as 1 and 0 next to digits). */
 export function isValidCodePrefix(prefix: string): boolean {
-  return /^[A-Z]{1,4}$/u.test(prefix);
+  return /^[A-HJ-NP-Z]{1,4}$/u.test(prefix);
 }
 
-/** "JB-4821-K": team prefix, digits, and a Luhn mod 36 check character over prefix and digits. */
+/** "JB-4821-K": team prefix, digits, and a Luhn mod 34 check character over prefix and digits. */
 export function drawCode(prefix: string, digits: number, random: Random): Candidate {
   const n = uint32(random) % 10 ** digits;
   const number = String(n).padStart(digits, '0');

@@ -214,11 +214,11 @@ export class CaseStore {
   }
 
   /** Active pseudonyms with any of these surname digests. */
-  activeWithSurnameGuard(digests: Uint8Array[]): { id: string }[] {
+  activeWithSurnameGuard(digests: Uint8Array[]): { id: string; name: Uint8Array }[] {
     if (digests.length === 0) return [];
     const marks = digests.map(() => '?').join(', ');
-    return this.s.all<{ id: string }>(
-      `SELECT DISTINCT p.id FROM pseudonym_guards g JOIN pseudonyms p ON p.id = g.pseudonym_id
+    return this.s.all<{ id: string; name: Uint8Array }>(
+      `SELECT DISTINCT p.id, p.name FROM pseudonym_guards g JOIN pseudonyms p ON p.id = g.pseudonym_id
        WHERE g.digest IN (${marks}) AND p.status = 'active' ORDER BY p.id`,
       ...digests,
     );

@@ -95,7 +95,7 @@ export class AuditLog {
       const end = last?.seq ?? 0;
       problems.push(
         end < head.seq
-          ? `the log ends at entry ${end}, but the chain head you kept is entry ${head.seq}: entries were deleted from the end`
+          ? `the log ends at entry ${end}, but the chain head you kept is entry ${head.seq}: entries were deleted from the end, or the log was rewritten`
           : `audit entry ${head.seq} from the chain head you kept is missing`,
       );
       firstBroken ??= end + 1;

@@ -4,7 +4,7 @@
 import { isScope, type Scope } from '../core/case-fields.js';
 import { ID_RANDOM_BYTES, isWorkerId, randomId } from '../core/ids.js';
 import { foldName } from '../core/name-forms.js';
-import { drawCode, drawName, pseudonymKey, type Candidate, type NamePools, type PseudonymStyle } from '../core/pseudonym-gen.js';
+import { drawCode, drawName, isValidCode, looksLikeCode, pseudonymKey, type Candidate, type NamePools, type PseudonymStyle } from '../core/pseudonym-gen.js';
 import { canonicalEmployeeNo } from '../core/worker-fields.js';
 import { SchuilnaamError, UsageError, ExitCode } from '../errors.js';
 import type { CaseRow, PseudonymRow, PseudonymStatus } from '../store/casefacing.js';
@@ -175,7 +175,11 @@ export class Pseudonyms {
       }
       const policy = this.teams.policy(this.cases.team(caseRow));
       const scope = (opts.scope as Scope | undefined) ?? policy.scope;
-      const existing = this.ctx.cases.activePseudonym(workerId, scope, scope === 'case' ? caseRow.id : null);
+      // An explicit --scope gets exactly that scope's name. Without one, a name
+      // this case already has stays, even if the team's default scope changed since.
+      const existing = opts.scope
+        ? this.ctx.cases.activePseudonym(workerId, scope, scope === 'case' ? caseRow.id : null)
+        : (this.ctx.cases.activePseudonym(workerId, 'case', caseRow.id) ?? (scope === 'worker' ? this.ctx.cases.activeWorkerWide(workerId) : undefined));
       // A worker-wide pseudonym is reported for the case it was asked for.
       if (existing) return { ...this.view(existing), case: this.cases.reference(caseRow), issued: false };
       const owner = scope === 'case' ? caseRow : null;
@@ -185,8 +189,11 @@ export class Pseudonyms {
     });
   }
 
-  /** Finds a pseudonym by its name or code, in any status. */
+  /** Finds a pseudonym by its name or code, in any status. A code with a wrong check character is a typo. */
   find(name: string): PseudonymRow {
+    if (looksLikeCode(name) && !isValidCode(name)) {
+      throw new UsageError(`"${name}" is not a valid code: its check character does not match`, 'check the code for a mistyped character');
+    }
     const row = this.ctx.cases.pseudonymByIndex(this.ctx.lookup('pseudonym', pseudonymKey(name)));
     if (!row) throw new UsageError(`no pseudonym "${name}" in this vault`);
     return row;
@@ -224,11 +231,20 @@ export class Pseudonyms {
   resolve(name: string, reason: string): PseudonymView {
     this.ctx.requireRight('identity', 'resolve pseudonyms to workers');
     if (reason.trim() === '') throw new UsageError('a reason is required', 'say why with --reason "…"; it is kept, encrypted, in the audit log');
-    return this.ctx.store.transaction(() => {
-      const row = this.find(name);
+    const found = this.ctx.store.transaction(() => {
+      let row: PseudonymRow;
+      try {
+        row = this.find(name);
+      } catch (e) {
+        // A lookup that finds nothing is recorded too: probing for names is worth knowing about.
+        if (e instanceof UsageError) this.audit.append('pseudonym.resolve-miss', 'vault', {}, reason.trim());
+        return e as UsageError;
+      }
       this.audit.append('pseudonym.resolve', row.id, { worker: row.worker_id }, reason.trim());
       return this.view(row);
     });
+    if (found instanceof UsageError) throw found;
+    return found;
   }
 
   /** Retires every active pseudonym of a worker (offboarding). Call inside a transaction. */

@@ -74,6 +74,9 @@ export class Rotation {
   rotate(target: RotateTarget, o: RotateOptions): RotateResult {
     this.ctx.requireRight('identity', 'record compromises and rotate pseudonyms');
     if (o.reason.trim() === '') throw new UsageError('a reason is required', 'say what leaked with --reason "…"');
+    if (o.leakedAt !== undefined && Number.isNaN(new Date(o.leakedAt).getTime())) {
+      throw new UsageError(`invalid --leaked-at "${o.leakedAt}"`, 'use a date such as 2026-11-20 or 2026-11-20T14:30');
+    }
     const run = () => {
       const { rows, kind, label } = this.affected(target);
       const caseRows = new Map<string, CaseRow>();

@@ -27,7 +27,7 @@ const META_KEY = 'pseudonym_defaults';
 
 export function checkPolicyPatch(patch: TeamSettings): void {
   if (patch.code_prefix !== undefined && !isValidCodePrefix(patch.code_prefix)) {
-    throw new UsageError(`invalid code prefix "${patch.code_prefix}"`, 'use 1-4 letters (e.g. JB)');
+    throw new UsageError(`invalid code prefix "${patch.code_prefix}"`, 'use 1-4 capital letters other than I and O (e.g. JB)');
   }
   if (patch.code_digits !== undefined && !(Number.isInteger(patch.code_digits) && patch.code_digits >= 3 && patch.code_digits <= 8)) {
     throw new UsageError('code digits must be a whole number from 3 to 8');

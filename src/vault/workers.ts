@@ -87,7 +87,10 @@ export class Workers {
     const { surnames, all } = this.guardDigests(after);
     for (const d of all) store.addGuard(d);
     for (const p of this.v.cases.activeWithSurnameGuard(surnames)) {
-      this.v.notices.push(`active pseudonym ${p.id} now resembles the surname of worker ${id}; rotate it with "schuilnaam rotate --pseudonym NAME --reason …"`);
+      const name = openField(this.v.key('casefacing'), p.name, { table: 'pseudonyms', column: 'name', rowId: p.id });
+      this.v.notices.push(
+        `active pseudonym "${name}" now resembles the surname of worker ${id}; rotate it: schuilnaam rotate --pseudonym "${name}" --reason "resembles a colleague" --yes`,
+      );
     }
   }
 

@@ -230,8 +230,11 @@ describe('cases, pseudonyms and rotation through the CLI', () => {
     expect((await get(REF1, ids.thijmen)).pseudonym).not.toMatch(CODE);
   });
 
-  it('team set "Team Oost" --style code --code-prefix JBO (the example in `team --help`) works', async () => {
-    await teamCodes('Team Oost', REF_OOST, 'JBO');
+  it('a code prefix with I or O (read as 1 and 0) is refused; the `team --help` example works', async () => {
+    fails(await cli(['team', 'set', 'Team Oost', '--style', 'code', '--code-prefix', 'JBO']), 2, /other than I and O/u);
+    const help = await cli(['team', '--help']);
+    expect(help.stdout).toContain('--code-prefix JBW');
+    await teamCodes('Team Oost', REF_OOST, 'JBW');
   });
 
   it('pseudonym get: exit 2 for an unknown case, unknown worker, unassigned worker, bad --scope', async () => {

@@ -85,23 +85,24 @@ const codeArb = fc.record({
 });
 const bodyArb = fc.array(fc.constantFrom(...CHECK_ALPHABET), { minLength: 1, maxLength: 16 }).map((a) => a.join(''));
 
-// --- Luhn mod 36 ------------------------------------------------------------
+// --- Luhn mod 34 ------------------------------------------------------------
 
-describe('Luhn mod 36 check character (check-char.ts)', () => {
-  it('uses the 36 characters 0-9 and A-Z, so every team prefix takes part in the check', () => {
-    expect(CHECK_ALPHABET).toHaveLength(36);
-    expect(new Set(CHECK_ALPHABET).size).toBe(36);
-    for (const c of 'ILOU') expect(CHECK_ALPHABET).toContain(c);
+describe('Luhn mod 34 check character (check-char.ts)', () => {
+  it('uses 0-9 and A-Z without I and O (they read as 1 and 0)', () => {
+    expect(CHECK_ALPHABET).toHaveLength(34);
+    expect(new Set(CHECK_ALPHABET).size).toBe(34);
+    for (const c of 'IO') expect(CHECK_ALPHABET).not.toContain(c);
+    for (const c of 'LU') expect(CHECK_ALPHABET).toContain(c);
   });
 
   it('matches hand-computed values', () => {
-    // "1": factor 2 -> 2 -> check (36 - 2) % 36 = 34 -> "Y".
+    // "1": factor 2 -> 2 -> check (34 - 2) % 34 = 32 -> "Y".
     expect(luhnModN('1')).toBe('Y');
     // "0": sum 0 -> "0".
     expect(luhnModN('0')).toBe('0');
-    // "Z" (35): 70 -> 1 + 34 = 35 -> check 1 -> "1".
+    // "Z" (33): 66 -> 1 + 32 = 33 -> check 1 -> "1".
     expect(luhnModN('Z')).toBe('1');
-    // "12": from the right, "2" is doubled (4), "1" is not (1): sum 5 -> check 31 -> "V".
+    // "12": from the right, "2" is doubled (4), "1" is not (1): sum 5 -> check 29 -> "V".
     expect(luhnModN('12')).toBe('V');
   });
 
@@ -145,7 +146,7 @@ describe('Luhn mod 36 check character (check-char.ts)', () => {
     const rnd = seeded('transpose');
     for (let trial = 0; trial < 40; trial++) {
       const ctxBytes = rnd(12);
-      const ctx = [...ctxBytes].map((b) => CHECK_ALPHABET[b % 36]!);
+      const ctx = [...ctxBytes].map((b) => CHECK_ALPHABET[b % 34]!);
       const at = trial % 11; // where the pair sits in the body
       for (const a of CHECK_ALPHABET) {
         for (const b of CHECK_ALPHABET) {
@@ -165,7 +166,7 @@ describe('Luhn mod 36 check character (check-char.ts)', () => {
         if (isValidLuhnModN(swapped)) missed.add([full[n - 2]!, full[n - 1]!].sort().join(''));
       }
     }
-    // Documented rate: 1 of the C(36,2) = 630 unordered pairs of distinct characters.
+    // Documented rate: 1 of the C(34,2) = 561 unordered pairs of distinct characters.
     expect([...missed]).toEqual(['0Z']);
   });
 

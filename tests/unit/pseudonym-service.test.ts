@@ -751,12 +751,12 @@ describe('resemblance to real workers', () => {
     addCase(vault, 'A', undefined, w);
     const p = vault.pseudonyms.get('A', w);
     const surname = surnameOfFormal(p.formal);
-    expect(vault.notices.filter((n) => n.includes(p.id))).toEqual([]);
+    expect(vault.notices.filter((n) => n.includes(`"${p.pseudonym}"`))).toEqual([]);
     vault.workers.add({ first_name: 'Jelle', ...splitPrefix(surname), employee_no: 'L-1' });
-    const notices = vault.notices.filter((n) => n.includes(p.id));
+    const notices = vault.notices.filter((n) => n.includes(`"${p.pseudonym}"`));
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/rotate/u);
-    // The notice names ids, never the real name.
+    // The notice names the pseudonym to rotate, never the new worker.
     expect(notices[0]).not.toContain('Jelle');
   });
 
@@ -768,7 +768,7 @@ describe('resemblance to real workers', () => {
     const p = ps.get('A', w);
     expect(p.pseudonym).toBe('Eva Janssen');
     vault.workers.add({ first_name: 'Jelle', last_name: 'Jansen', employee_no: 'L-2' });
-    expect(vault.notices.filter((n) => n.includes(p.id))).toHaveLength(1);
+    expect(vault.notices.filter((n) => n.includes(`"${p.pseudonym}"`))).toHaveLength(1);
   });
 
   it('a later worker resembling any part of a multi-word pseudonym surname produces a notice ("Ver Eecke" / "Vereecke")', async () => {
@@ -781,7 +781,7 @@ describe('resemblance to real workers', () => {
     // The pseudonym would not have been issued with this worker present (its surname key "vereke" is guarded) ...
     vault.workers.add({ first_name: 'Jelle', last_name: 'Vereecke', employee_no: 'L-3' });
     // ... so a worker arriving later must be flagged as well.
-    expect(vault.notices.filter((n) => n.includes(p.id))).toHaveLength(1);
+    expect(vault.notices.filter((n) => n.includes(`"${p.pseudonym}"`))).toHaveLength(1);
   });
 
   it('an issued pseudonym never has the surname of a real worker present at the time (small pool, forced)', async () => {
@@ -813,9 +813,9 @@ describe('resemblance to real workers', () => {
     const x = vault.workers.add(NOOR);
     addCase(vault, 'A', undefined, w);
     const p = ps.get('A', w);
-    expect(vault.notices.filter((n) => n.includes(p.id))).toEqual([]);
+    expect(vault.notices.filter((n) => n.includes(`"${p.pseudonym}"`))).toEqual([]);
     vault.workers.update(x, { last_name: 'Zandvoort' });
-    expect(vault.notices.filter((n) => n.includes(p.id))).toHaveLength(1);
+    expect(vault.notices.filter((n) => n.includes(`"${p.pseudonym}"`))).toHaveLength(1);
   });
 });
 
@@ -1046,5 +1046,48 @@ describe('scale', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('lookups by name: typos, misses and stability', () => {
+  it('a code with a wrong check character is refused as a typo, not looked up', async () => {
+    const { vault } = await newVault();
+    const w = vault.workers.add(TESS);
+    addCase(vault, 'A', undefined, w);
+    const code = vault.pseudonyms.get('A', w, { style: 'code' }).pseudonym;
+    const digit = code[3] === '9' ? '0' : String(Number(code[3]) + 1);
+    const typo = code.slice(0, 3) + digit + code.slice(4);
+    expect(usageError(() => vault.pseudonyms.resolve(typo, 'check')).message).toMatch(/check character/u);
+    expect(vault.pseudonyms.resolve(code, 'check').worker).toBe(w);
+    vault.close();
+  });
+
+  it('a resolve that finds nothing is audited with its reason', async () => {
+    const { vault } = await newVault();
+    const before = vault.audit.entries().length;
+    usageError(() => vault.pseudonyms.resolve('Niemand Bestaat', 'verzoek politie'));
+    const entries = vault.audit.entries();
+    expect(entries).toHaveLength(before + 1);
+    expect(entries.at(-1)).toMatchObject({ action: 'pseudonym.resolve-miss', reason: 'verzoek politie' });
+    vault.close();
+  });
+
+  it('without --scope, a case keeps the name it has after the team default changes to worker-wide', async () => {
+    const { vault } = await newVault();
+    const w = vault.workers.add(TESS);
+    addCase(vault, 'A', undefined, w);
+    const first = vault.pseudonyms.get('A', w).pseudonym;
+    vault.teams.setDefaults({ scope: 'worker' });
+    expect(vault.pseudonyms.get('A', w).pseudonym).toBe(first);
+    vault.close();
+  });
+
+  it('rotate refuses an unreadable --leaked-at', async () => {
+    const { vault } = await newVault();
+    const w = vault.workers.add(TESS);
+    addCase(vault, 'A', undefined, w);
+    const p = vault.pseudonyms.get('A', w).pseudonym;
+    expect(usageError(() => vault.rotation.rotate({ pseudonym: p }, { reason: 'x', leakedAt: 'gisteren' })).message).toMatch(/leaked-at/u);
+    vault.close();
   });
 });
