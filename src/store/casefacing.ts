@@ -265,6 +265,23 @@ export class CaseStore {
     yield* this.s.iterate<CaseRow>('SELECT * FROM cases ORDER BY rowid');
   }
 
+  // --- leak-scan index --------------------------------------------------------
+
+  replaceScanEntries(owner: Uint8Array, entries: { kind: string; confidence: string; tokens: Uint8Array; worker: Uint8Array }[]): void {
+    this.s.run('DELETE FROM scan_index WHERE owner = ?', owner);
+    for (const e of entries) {
+      this.s.run('INSERT INTO scan_index (owner, kind, confidence, tokens, worker) VALUES (?, ?, ?, ?, ?)', owner, e.kind, e.confidence, e.tokens, e.worker);
+    }
+  }
+
+  *iterateScanIndex(): IterableIterator<{ id: number; kind: string; confidence: string; tokens: Uint8Array }> {
+    yield* this.s.iterate<{ id: number; kind: string; confidence: string; tokens: Uint8Array }>('SELECT id, kind, confidence, tokens FROM scan_index');
+  }
+
+  scanEntryWorker(id: number): { owner: Uint8Array; kind: string; tokens: Uint8Array; worker: Uint8Array } | undefined {
+    return this.s.get('SELECT owner, kind, tokens, worker FROM scan_index WHERE id = ?', id);
+  }
+
   // --- compromises --------------------------------------------------------
 
   insertCompromise(row: CompromiseRow): void {

@@ -131,6 +131,22 @@ export const MIGRATIONS: readonly Migration[] = [
         refs   INTEGER NOT NULL CHECK (refs > 0)
       ) STRICT, WITHOUT ROWID;
 
+      -- The leak-scan index: keyed hashes (leak-scan key) of the normalised
+      -- tokens of every spelling of every real identity and of every retired
+      -- or compromised pseudonym. owner is a keyed hash (blind-index key) of
+      -- the worker or pseudonym id, so entries can be replaced on a change;
+      -- worker is the worker id sealed under the blind-index key, readable
+      -- only by roles that may learn which worker a finding points to.
+      CREATE TABLE scan_index (
+        id         INTEGER PRIMARY KEY,
+        owner      BLOB NOT NULL,
+        kind       TEXT NOT NULL,
+        confidence TEXT NOT NULL CHECK (confidence IN ('high', 'low')),
+        tokens     BLOB NOT NULL,
+        worker     BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX scan_index_owner ON scan_index (owner);
+
       -- Append-only, hash-chained and MAC'd. Ids and hashes only; free text
       -- (reasons) is sealed under the case-facing key.
       CREATE TABLE audit_log (

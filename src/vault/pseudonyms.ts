@@ -14,6 +14,7 @@ import type { Cases } from './cases.js';
 import type { VaultContext } from './context.js';
 import { openField, sealField } from './sealing.js';
 import type { Teams } from './teams.js';
+import type { ScanIndex } from './scan-index.js';
 
 export interface PseudonymView {
   id: string;
@@ -50,7 +51,20 @@ export class Pseudonyms {
     private readonly cases: Cases,
     private readonly teams: Teams,
     private readonly pools: () => NamePools,
+    private readonly scanIndex?: ScanIndex,
   ) {}
+
+  /** Ends an active pseudonym; from then on the leak scanner treats the name as a leak. Call inside a transaction. */
+  end(row: PseudonymRow, e: { status: 'retired' | 'compromised'; reason: string; compromiseId: string | null }): void {
+    this.ctx.cases.endPseudonym(row.id, {
+      status: e.status,
+      at: this.ctx.now(),
+      reason: sealField(this.ctx.key('casefacing'), e.reason, { table: 'pseudonyms', column: 'end_reason', rowId: row.id }, this.ctx.random),
+      replacedBy: null,
+      compromiseId: e.compromiseId,
+    });
+    this.scanIndex?.addRetiredPseudonym(row.id, row.worker_id, this.open(row, 'name'), this.open(row, 'formal'));
+  }
 
   private open(row: PseudonymRow, column: 'name' | 'formal' | 'end_reason'): string {
     return openField(this.ctx.key('casefacing'), row[column], { table: 'pseudonyms', column, rowId: row.id });
@@ -251,13 +265,7 @@ export class Pseudonyms {
   retireAllOf(workerId: string, reason: string): number {
     const rows = this.ctx.cases.activeOfWorker(workerId);
     for (const r of rows) {
-      this.ctx.cases.endPseudonym(r.id, {
-        status: 'retired',
-        at: this.ctx.now(),
-        reason: sealField(this.ctx.key('casefacing'), reason, { table: 'pseudonyms', column: 'end_reason', rowId: r.id }, this.ctx.random),
-        replacedBy: null,
-        compromiseId: null,
-      });
+      this.end(r, { status: 'retired', reason, compromiseId: null });
       this.audit.append('pseudonym.retire', r.id, { worker: workerId });
     }
     return rows.length;

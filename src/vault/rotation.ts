@@ -120,13 +120,7 @@ export class Rotation {
       this.audit.append('compromise.record', compromiseId, { target: kind, subject: label, pseudonyms: rows.length }, o.reason.trim());
       for (const r of rows) {
         const oldName = this.pseudonyms.view(r).pseudonym;
-        this.ctx.cases.endPseudonym(r.id, {
-          status: 'compromised',
-          at: now,
-          reason: sealField(k, o.reason.trim(), { table: 'pseudonyms', column: 'end_reason', rowId: r.id }, this.ctx.random),
-          replacedBy: null,
-          compromiseId,
-        });
+        this.pseudonyms.end(r, { status: 'compromised', reason: o.reason.trim(), compromiseId });
         const caseRow = caseOf(r.case_id);
         const fresh = this.pseudonyms.issue(r.worker_id, caseRow, r.scope, r.style);
         this.ctx.cases.setReplacedBy(r.id, fresh.row.id);

@@ -20,6 +20,7 @@ import { Cases } from './cases.js';
 import { Pseudonyms } from './pseudonyms.js';
 import { Rotation } from './rotation.js';
 import { Teams } from './teams.js';
+import { ScanIndex } from './scan-index.js';
 import { loadNamePools } from '../formats/name-lists.js';
 
 const FORMAT_MARKER = 'schuilnaam-vault';
@@ -140,6 +141,7 @@ export class Vault {
   readonly pseudonyms: Pseudonyms;
   readonly rotation: Rotation;
   readonly workers: Workers;
+  readonly scanIndex: ScanIndex;
 
   constructor(
     private readonly file: VaultFile,
@@ -149,9 +151,10 @@ export class Vault {
     this.audit = new AuditLog(ctx);
     this.teams = new Teams(ctx, this.audit);
     this.cases = new Cases(ctx, this.audit);
-    this.pseudonyms = new Pseudonyms(ctx, this.audit, this.cases, this.teams, loadNamePools);
+    this.scanIndex = new ScanIndex(ctx);
+    this.pseudonyms = new Pseudonyms(ctx, this.audit, this.cases, this.teams, loadNamePools, this.scanIndex);
     this.rotation = new Rotation(ctx, this.audit, this.cases, this.pseudonyms);
-    this.workers = new Workers(ctx, this.audit, (id, reason) => this.pseudonyms.retireAllOf(id, reason));
+    this.workers = new Workers(ctx, this.audit, (id, reason) => this.pseudonyms.retireAllOf(id, reason), this.scanIndex);
   }
 
   /** Warnings collected during the command, for the CLI to print. */

@@ -19,6 +19,7 @@ import { BusyError, UsageError } from '../errors.js';
 import type { SealedWorkerColumns, WorkerRow } from '../store/store.js';
 import { openField, openKey, sealField, sealKey } from './sealing.js';
 import type { AuditLog } from './audit.js';
+import type { ScanIndex } from './scan-index.js';
 import type { VaultContext } from './context.js';
 import { surnameKeys } from '../core/name-forms.js';
 
@@ -62,6 +63,7 @@ export class Workers {
     private readonly audit: AuditLog,
     /** Retires a worker's active pseudonyms; returns how many. */
     private readonly retirePseudonyms: (workerId: string, reason: string) => number,
+    private readonly scanIndex: ScanIndex,
   ) {}
 
   private blind(domain: string, value: string): Uint8Array | null {
@@ -82,6 +84,7 @@ export class Workers {
   /** Moves the guards from the old record's forms to the new one's; warns about pseudonyms the new forms resemble. */
   private updateGuards(id: string, before: WorkerRecord | undefined, after: WorkerRecord | undefined): void {
     const store = this.v.store;
+    this.scanIndex.updateWorker(id, after);
     if (before) for (const d of this.guardDigests(before).all) store.dropGuard(d);
     if (!after) return;
     const { surnames, all } = this.guardDigests(after);

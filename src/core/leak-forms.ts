@@ -1,0 +1,84 @@
+// Every spelling of a real identity the scanner should catch, as token
+// sequences (see leak-tokens.ts) with a kind and a confidence. Pure: the vault
+// hashes these with the leak-scan key; plaintext forms never reach the file.
+import { canonicalEmail, canonicalEmployeeNo, canonicalPhone, deriveInitials, type WorkerRecord } from './worker-fields.js';
+import { tokenize } from './leak-tokens.js';
+
+export type FindingKind = 'full-name' | 'initials-name' | 'surname' | 'first-name' | 'email' | 'phone' | 'employee-no' | 'pseudonym-retired';
+export type Confidence = 'high' | 'low';
+
+export interface LeakForm {
+  kind: FindingKind;
+  confidence: Confidence;
+  /** Normalised tokens; for e-mail and phone a single canonical value. */
+  tokens: string[];
+}
+
+/** Titles before a surname that make a lone surname a high-confidence finding. */
+export const TITLES = new Set(['mevrouw', 'mevr', 'mw', 'mej', 'juffrouw', 'meneer', 'heer', 'dhr', 'mr', 'dr', 'drs', 'ir', 'ing', 'prof', 'mrs', 'ms', 'miss']);
+
+const RANK: Record<Confidence, number> = { high: 2, low: 1 };
+
+class FormSet {
+  private readonly forms = new Map<string, LeakForm>();
+
+  add(kind: FindingKind, confidence: Confidence, tokens: string[]): void {
+    if (tokens.length === 0 || tokens.some((t) => t === '')) return;
+    const key = `${kind === 'email' || kind === 'phone' ? kind : ''}\u001f${tokens.join(' ')}`;
+    const prev = this.forms.get(key);
+    if (!prev || RANK[confidence] > RANK[prev.confidence]) this.forms.set(key, { kind, confidence, tokens });
+  }
+
+  list(): LeakForm[] {
+    return [...this.forms.values()];
+  }
+}
+
+function initialsTokens(initials: string, firstName: string): string[] {
+  const fromInitials = tokenize(initials);
+  return fromInitials.length > 0 ? fromInitials : tokenize(deriveInitials(firstName));
+}
+
+/** The forms of one worker's identity. */
+export function workerForms(w: WorkerRecord): LeakForm[] {
+  const set = new FormSet();
+  const F = tokenize(w.first_name);
+  const P = tokenize(w.prefix);
+  const S = tokenize(w.last_name);
+  const I = initialsTokens(w.initials, w.first_name);
+  const firsts = [F, [F[0]!]];
+  if (F.length > 1) firsts.push([F.join('')]); // "Anne-Marie" written "Annemarie"
+  const surnames = P.length > 0 ? [[...P, ...S], S] : [S];
+
+  for (const f of firsts) {
+    for (const s of surnames) {
+      set.add('full-name', 'high', [...f, ...s]);
+      set.add('full-name', 'high', [...s, ...f]); // "De Vries, Jan"
+    }
+    if (P.length > 0) set.add('full-name', 'high', [...S, ...f, ...P]); // "Vries, Jan de"
+  }
+  const inits = I.length > 1 ? [I, [I[0]!]] : [I];
+  for (const i of inits) {
+    for (const s of surnames) {
+      set.add('initials-name', 'high', [...i, ...s]); // "P.J. van der Berg", "J.de Vries"
+      set.add('initials-name', 'high', [...s, ...i]); // "Van der Berg, P.J."
+    }
+    if (P.length > 0) set.add('initials-name', 'high', [...S, ...i, ...P]); // "Berg, P.J. van der"
+  }
+  for (const s of surnames) set.add('surname', 'low', s);
+  if (S.length > 1) for (const part of S) set.add('surname', 'low', [part]); // "Jansen-Smit": "Jansen"
+  for (const f of firsts) set.add('first-name', 'low', f);
+
+  if (w.email) set.add('email', 'high', [canonicalEmail(w.email)]);
+  if (w.phone) set.add('phone', 'high', [canonicalPhone(w.phone)]);
+  if (w.employee_no) set.add('employee-no', 'high', tokenize(canonicalEmployeeNo(w.employee_no)));
+  return set.list();
+}
+
+/** The forms of a retired or compromised pseudonym: its name and formal form. */
+export function pseudonymForms(name: string, formal: string): LeakForm[] {
+  const set = new FormSet();
+  set.add('pseudonym-retired', 'high', tokenize(name));
+  set.add('pseudonym-retired', 'high', tokenize(formal));
+  return set.list();
+}

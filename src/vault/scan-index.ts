@@ -1,0 +1,81 @@
+// Keeps the leak-scan index in step with workers and retired pseudonyms, and
+// loads it for a scan. Only keyed hashes are stored; which worker an entry
+// belongs to is sealed under the blind-index key.
+import { blindIndex, deriveSubkey } from '../crypto/blind-index.js';
+import { pseudonymForms, workerForms, type LeakForm } from '../core/leak-forms.js';
+import { LeakIndex } from '../core/leak-match.js';
+import type { WorkerRecord } from '../core/worker-fields.js';
+import type { VaultContext } from './context.js';
+import { openField, sealField } from './sealing.js';
+
+const DIGEST_BYTES = 8;
+
+export class ScanIndex {
+  private tokenKey: Uint8Array | undefined;
+
+  constructor(private readonly ctx: VaultContext) {}
+
+  /** Keyed hash of one normalised token (or a whole e-mail or phone value), as hex. */
+  digest(norm: string): string {
+    this.tokenKey ??= deriveSubkey(this.ctx.key('scan'), 'leak-token');
+    return Buffer.from(blindIndex(this.tokenKey, 'token', norm).subarray(0, DIGEST_BYTES)).toString('hex');
+  }
+
+  private valueDigest(kind: string, value: string): string {
+    return this.digest(`${kind}\u001f${value}`);
+  }
+
+  private owner(id: string): Uint8Array {
+    return blindIndex(this.ctx.key('blind'), 'scan-owner', id);
+  }
+
+  private write(ownerId: string, workerId: string, forms: LeakForm[]): void {
+    const owner = this.owner(ownerId);
+    const ownerHex = Buffer.from(owner).toString('hex');
+    const entries = forms.map((f) => {
+      const digests = f.kind === 'email' || f.kind === 'phone' ? [this.valueDigest(f.kind, f.tokens[0]!)] : f.tokens.map((t) => this.digest(t));
+      const tokens = Buffer.from(digests.join(''), 'hex');
+      return {
+        kind: f.kind,
+        confidence: f.confidence,
+        tokens,
+        worker: sealField(this.ctx.key('blind'), workerId, { table: 'scan_index', column: 'worker', rowId: `${ownerHex}:${f.kind}:${tokens.toString('hex')}` }, this.ctx.random),
+      };
+    });
+    this.ctx.cases.replaceScanEntries(owner, entries);
+  }
+
+  /** Replaces a worker's entries (none after offboarding). Call inside the worker's transaction. */
+  updateWorker(workerId: string, record: WorkerRecord | undefined): void {
+    this.write(workerId, workerId, record ? workerForms(record) : []);
+  }
+
+  /** Adds a pseudonym that must never reach a family again (retired or compromised). */
+  addRetiredPseudonym(pseudonymId: string, workerId: string, name: string, formal: string): void {
+    this.write(pseudonymId, workerId, pseudonymForms(name, formal));
+  }
+
+  load(): LeakIndex {
+    const index = new LeakIndex();
+    for (const r of this.ctx.cases.iterateScanIndex()) {
+      const hex = Buffer.from(r.tokens).toString('hex');
+      const tokens: string[] = [];
+      for (let i = 0; i < hex.length; i += DIGEST_BYTES * 2) tokens.push(hex.slice(i, i + DIGEST_BYTES * 2));
+      index.add({ kind: r.kind as LeakForm['kind'], confidence: r.confidence as LeakForm['confidence'], tokens, ref: r.id });
+    }
+    return index;
+  }
+
+  /** The worker behind an index entry, or null when this role may not know it. */
+  workerOf(ref: number): string | null {
+    if (!this.ctx.keyring.has('blind')) return null;
+    const r = this.ctx.cases.scanEntryWorker(ref);
+    if (!r) return null;
+    const rowId = `${Buffer.from(r.owner).toString('hex')}:${r.kind}:${Buffer.from(r.tokens).toString('hex')}`;
+    return openField(this.ctx.key('blind'), r.worker, { table: 'scan_index', column: 'worker', rowId });
+  }
+
+  valueKey(kind: 'email' | 'phone', value: string): string {
+    return this.valueDigest(kind, value);
+  }
+}

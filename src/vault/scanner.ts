@@ -1,0 +1,172 @@
+// The leak gate: runs document segments through the tokenizer and matcher
+// against the leak-scan index, and through the e-mail/phone finder. Works
+// from keyed hashes alone, so it needs no key that can decrypt a real name.
+import type { Confidence, FindingKind } from '../core/leak-forms.js';
+import { Matcher, type LeakIndex, type Match } from '../core/leak-match.js';
+import { Tokenizer } from '../core/leak-tokens.js';
+import { findValues } from '../core/leak-values.js';
+import type { TextSegment } from '../formats/segments.js';
+import type { ScanIndex } from './scan-index.js';
+
+export interface Finding {
+  kind: FindingKind;
+  confidence: Confidence;
+  text: string;
+  location: string;
+  line: number | null;
+  column: number | null;
+  worker: string | null;
+  /** The line the finding sits on (trimmed), for human output; not in --json. */
+  context?: { before: string; match: string; after: string };
+}
+
+const OVERLAP = 96; // longest e-mail or phone we look for across a chunk boundary
+const CONTEXT = 60;
+
+/** Text seen so far, kept for the last two chunks: enough to cut out any match. */
+class Window {
+  text = '';
+  start = 0; // offset of text[0]
+  line = 1; // line and column of text[0]
+  column = 1;
+
+  push(chunk: string, pos: { offset: number; line: number; column: number }, keepFrom: number): void {
+    if (keepFrom > this.start) {
+      const cut = Math.min(keepFrom - this.start, this.text.length);
+      const dropped = this.text.slice(0, cut);
+      const nl = dropped.lastIndexOf('\n');
+      const lines = dropped.split('\n').length - 1;
+      this.line += lines;
+      this.column = nl === -1 ? this.column + dropped.length : dropped.length - nl;
+      this.text = this.text.slice(cut);
+      this.start += cut;
+    }
+    if (this.text === '') {
+      this.start = pos.offset;
+      this.line = pos.line;
+      this.column = pos.column;
+    }
+    this.text += chunk;
+  }
+
+  slice(start: number, end: number): string {
+    return this.text.slice(start - this.start, end - this.start);
+  }
+
+  positionOf(offset: number): { line: number; column: number } {
+    const upto = this.text.slice(0, offset - this.start);
+    const nl = upto.lastIndexOf('\n');
+    const lines = upto.split('\n').length - 1;
+    return { line: this.line + lines, column: nl === -1 ? this.column + upto.length : upto.length - nl };
+  }
+
+  context(start: number, end: number): { before: string; match: string; after: string } {
+    const s = start - this.start;
+    const e = end - this.start;
+    const lineStart = this.text.lastIndexOf('\n', s - 1) + 1;
+    let lineEnd = this.text.indexOf('\n', e);
+    if (lineEnd === -1) lineEnd = this.text.length;
+    const clean = (t: string) => t.replace(/\s+/gu, ' ');
+    return {
+      before: clean(this.text.slice(Math.max(lineStart, s - CONTEXT), s)),
+      match: clean(this.text.slice(s, e)),
+      after: clean(this.text.slice(e, Math.min(lineEnd, e + CONTEXT))),
+    };
+  }
+}
+
+async function* chunksOf(text: TextSegment['text']): AsyncIterable<string> {
+  if (typeof text === 'string') yield text;
+  else yield* text;
+}
+
+export class Scanner {
+  private readonly index: LeakIndex;
+
+  constructor(private readonly scanIndex: ScanIndex) {
+    this.index = scanIndex.load();
+  }
+
+  get entries(): number {
+    return this.index.size;
+  }
+
+  async scan(segments: TextSegment[]): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    for (const seg of segments) findings.push(...(await this.scanSegment(seg)));
+    return findings;
+  }
+
+  private async scanSegment(seg: TextSegment): Promise<Finding[]> {
+    const out: Finding[] = [];
+    const window = new Window();
+    const workerOf = new Map<number, string | null>();
+    const worker = (ref: number) => {
+      if (!workerOf.has(ref)) workerOf.set(ref, this.scanIndex.workerOf(ref));
+      return workerOf.get(ref)!;
+    };
+    const place = (start: number, line: number, column: number) => {
+      if (seg.noLines) return { line: null, column: null };
+      if (seg.position) return seg.position(start);
+      return { line, column };
+    };
+    const spans = new Map<Finding, [number, number]>();
+    const report = (m: Omit<Match, 'span'>) => {
+      const at = place(m.start, m.line, m.column);
+      const finding: Finding = {
+        kind: m.kind,
+        confidence: m.confidence,
+        text: window.slice(m.start, m.end).replace(/\s+/gu, ' '),
+        location: seg.location,
+        line: at.line,
+        column: at.column,
+        worker: worker(m.ref),
+        context: window.context(m.start, m.end),
+      };
+      spans.set(finding, [m.start, m.end]);
+      out.push(finding);
+    };
+    const matcher = new Matcher(this.index, (norm) => this.scanIndex.digest(norm), report);
+    const tokenizer = new Tokenizer((t) => matcher.push(t));
+    let valuesDone = 0; // values starting before this offset were already looked at
+    let previousStart = 0;
+    for await (const chunk of chunksOf(seg.text)) {
+      const pos = tokenizer.position();
+      // Keep the previous chunk: pending matches may still reach back into it.
+      window.push(chunk, pos, previousStart);
+      previousStart = pos.offset;
+      tokenizer.feed(chunk);
+      const from = Math.max(window.start, pos.offset - OVERLAP);
+      const scanText = window.slice(from, pos.offset + chunk.length);
+      for (const v of findValues(scanText)) {
+        const start = from + v.start;
+        if (start < valuesDone) continue;
+        const entries = this.index.values.get(this.scanIndex.valueKey(v.kind, v.value));
+        if (!entries) continue;
+        const p = window.positionOf(start);
+        for (const e of entries) report({ kind: e.kind, confidence: e.confidence, start, end: from + v.end, line: p.line, column: p.column, ref: e.ref });
+      }
+      // A value cut off at the end of this chunk is looked at again with the next one.
+      valuesDone = pos.offset + chunk.length - OVERLAP;
+    }
+    tokenizer.end();
+    matcher.end();
+    // Words inside a found e-mail address or phone number are that finding, not another one.
+    const values = out.filter((f) => f.kind === 'email' || f.kind === 'phone').map((f) => spans.get(f)!);
+    const kept = out.filter((f) => {
+      if (f.kind === 'email' || f.kind === 'phone') return true;
+      const [s, e] = spans.get(f)!;
+      return !values.some(([vs, ve]) => s >= vs && e <= ve);
+    });
+    // One finding per place, in reading order.
+    const seen = new Set<string>();
+    return kept
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
+      .filter((f) => {
+        const key = `${f.line}:${f.column}:${f.kind}:${f.text}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+  }
+}
