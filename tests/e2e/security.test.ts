@@ -343,12 +343,15 @@ describe('sessions', () => {
     expect(typeof parsed).toBe('object');
     // Neither the token, nor its secret half, nor the passphrase is in the file.
     expect(text).not.toContain(token);
-    const body = token.slice(token.lastIndexOf('_') + 1);
+    // The token is "sns1_" + base64url(16-byte id + 32-byte secret); base64url itself may contain "_".
+    expect(token).toMatch(/^sns1_[A-Za-z0-9_-]{64}$/u);
+    const body = token.slice('sns1_'.length);
     expect(text).not.toContain(body);
     expect(text).not.toContain(body.slice(-22));
     const raw = Buffer.from(body, 'base64url');
-    if (raw.length >= 32) {
-      const secret = raw.subarray(raw.length - 32);
+    expect(raw).toHaveLength(48);
+    {
+      const secret = raw.subarray(16);
       for (const form of [secret.toString('hex'), secret.toString('base64'), secret.toString('base64url'), secret.subarray(0, 16).toString('hex'), secret.subarray(16).toString('hex')]) {
         expect(text).not.toContain(form);
       }
