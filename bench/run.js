@@ -5,6 +5,7 @@ import { cleanupAll, ensureBuilt } from './lib.js';
 const BENCHMARKS = {
   vault: () => import('./vault.js'),
   pseudonyms: () => import('./pseudonyms.js'),
+  scan: () => import('./scan.js'),
 };
 
 const args = process.argv.slice(2);

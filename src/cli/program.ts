@@ -23,6 +23,7 @@ const commands = {
   rotate: () => import('./commands/rotate.js'),
   audit: () => import('./commands/audit.js'),
   team: () => import('./commands/team.js'),
+  scan: () => import('./commands/scan.js'),
   demo: () => import('./commands/demo.js'),
 };
 
@@ -398,6 +399,25 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .summary('the vault defaults and every team with settings')
     .addHelpText('before', about('Show the pseudonym settings.', [['list', 'schuilnaam team list']]))
     .action(action(commands.team, 'list'));
+
+  program
+    .command('scan')
+    .summary('check documents for real names, e-mails, phones and personnel numbers')
+    .argument('[files...]', 'files or folders (.txt .md .html .docx .pdf .eml)')
+    .option('--stdin', 'scan one document read from standard input')
+    .option('--strict', 'also fail on low-confidence findings (a surname or first name alone)')
+    .addHelpText(
+      'before',
+      about(
+        'Scan documents for the real identities in the vault and for retired pseudonyms, in any spelling. Exit 1 on a high-confidence finding (with --strict: on any), 0 when clean, 2 when a file cannot be read.',
+        [
+          ['check a letter before it is sent', 'schuilnaam scan brief-ouders.docx'],
+          ['a whole folder, as JSON for a CI job', 'schuilnaam scan templates/ --json'],
+          ['in front of a mail gateway: one message on stdin', 'schuilnaam scan --stdin < message.eml'],
+        ],
+      ),
+    )
+    .action(action(commands.scan, 'scan'));
 
   program
     .command('verify')

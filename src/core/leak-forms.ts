@@ -10,8 +10,10 @@ export type Confidence = 'high' | 'low';
 export interface LeakForm {
   kind: FindingKind;
   confidence: Confidence;
-  /** Normalised tokens; for e-mail and phone a single canonical value. */
+  /** Normalised tokens; for e-mail, phone and personnel number a single canonical value. */
   tokens: string[];
+  /** Surname first ("De Vries, Jan", "Berg, P.J."): only counts with a comma after the surname. */
+  reversed?: boolean;
 }
 
 /** Titles before a surname that make a lone surname a high-confidence finding. */
@@ -22,11 +24,11 @@ const RANK: Record<Confidence, number> = { high: 2, low: 1 };
 class FormSet {
   private readonly forms = new Map<string, LeakForm>();
 
-  add(kind: FindingKind, confidence: Confidence, tokens: string[]): void {
+  add(kind: FindingKind, confidence: Confidence, tokens: string[], reversed = false): void {
     if (tokens.length === 0 || tokens.some((t) => t === '')) return;
-    const key = `${kind === 'email' || kind === 'phone' ? kind : ''}\u001f${tokens.join(' ')}`;
+    const key = `${kind === 'email' || kind === 'phone' || kind === 'employee-no' ? kind : ''}\u001f${tokens.join(' ')}`;
     const prev = this.forms.get(key);
-    if (!prev || RANK[confidence] > RANK[prev.confidence]) this.forms.set(key, { kind, confidence, tokens });
+    if (!prev || RANK[confidence] > RANK[prev.confidence]) this.forms.set(key, { kind, confidence, tokens, ...(reversed ? { reversed } : {}) });
   }
 
   list(): LeakForm[] {
@@ -53,17 +55,18 @@ export function workerForms(w: WorkerRecord): LeakForm[] {
   for (const f of firsts) {
     for (const s of surnames) {
       set.add('full-name', 'high', [...f, ...s]);
-      set.add('full-name', 'high', [...s, ...f]); // "De Vries, Jan"
+      set.add('full-name', 'high', [...s, ...f], true); // "De Vries, Jan"
     }
-    if (P.length > 0) set.add('full-name', 'high', [...S, ...f, ...P]); // "Vries, Jan de"
+    if (P.length > 0) set.add('full-name', 'high', [...S, ...f, ...P], true); // "Vries, Jan de"
   }
-  const inits = I.length > 1 ? [I, [I[0]!]] : [I];
+  // "P.J.", "P.", and initials written without dots ("PJ").
+  const inits = I.length > 1 ? [I, [I[0]!], [I.join('')]] : [I];
   for (const i of inits) {
     for (const s of surnames) {
       set.add('initials-name', 'high', [...i, ...s]); // "P.J. van der Berg", "J.de Vries"
-      set.add('initials-name', 'high', [...s, ...i]); // "Van der Berg, P.J."
+      set.add('initials-name', 'high', [...s, ...i], true); // "Van der Berg, P.J."
     }
-    if (P.length > 0) set.add('initials-name', 'high', [...S, ...i, ...P]); // "Berg, P.J. van der"
+    if (P.length > 0) set.add('initials-name', 'high', [...S, ...i, ...P], true); // "Berg, P.J. van der"
   }
   for (const s of surnames) set.add('surname', 'low', s);
   if (S.length > 1) for (const part of S) set.add('surname', 'low', [part]); // "Jansen-Smit": "Jansen"
@@ -71,7 +74,7 @@ export function workerForms(w: WorkerRecord): LeakForm[] {
 
   if (w.email) set.add('email', 'high', [canonicalEmail(w.email)]);
   if (w.phone) set.add('phone', 'high', [canonicalPhone(w.phone)]);
-  if (w.employee_no) set.add('employee-no', 'high', tokenize(canonicalEmployeeNo(w.employee_no)));
+  if (w.employee_no) set.add('employee-no', 'high', [canonicalEmployeeNo(w.employee_no)]);
   return set.list();
 }
 

@@ -11,6 +11,8 @@ export interface Token {
   end: number;
   line: number;
   column: number;
+  /** A comma stood between this token and the one before ("Berg, P.J."). */
+  afterComma: boolean;
 }
 
 const enum C {
@@ -67,20 +69,31 @@ export class Tokenizer {
   private tokStart = 0;
   private tokLine = 1;
   private tokColumn = 1;
+  private comma = false; // a comma in the separators since the last token
+  private tokComma = false;
+  private pendingHigh = ''; // a high surrogate at the end of a chunk waits for its pair
 
   constructor(private readonly emit: (t: Token) => void) {}
 
   private flush(): void {
     if (this.raw !== '') {
       const norm = this.rawAscii ? this.raw.toLowerCase() : normaliseToken(this.raw);
-      this.emit({ norm, start: this.tokStart, end: this.offset, line: this.tokLine, column: this.tokColumn });
+      this.emit({ norm, start: this.tokStart, end: this.offset, line: this.tokLine, column: this.tokColumn, afterComma: this.tokComma });
       this.raw = '';
+      this.comma = false;
     }
     this.rawAscii = true;
     this.rawClass = C.Sep;
   }
 
-  feed(chunk: string): void {
+  feed(input: string): void {
+    let chunk = this.pendingHigh + input;
+    this.pendingHigh = '';
+    const lastCode = chunk.charCodeAt(chunk.length - 1);
+    if (lastCode >= 0xd800 && lastCode <= 0xdbff) {
+      this.pendingHigh = chunk.slice(-1);
+      chunk = chunk.slice(0, -1);
+    }
     let runStart = -1; // start of a run of token characters in this chunk not yet copied to raw
     const n = chunk.length;
     for (let i = 0; i < n; i++) {
@@ -102,6 +115,7 @@ export class Tokenizer {
           this.tokStart = this.offset;
           this.tokLine = this.line;
           this.tokColumn = this.column;
+          this.tokComma = this.comma;
         }
         if (runStart < 0) runStart = i;
         if (code >= 0x80) this.rawAscii = false;
@@ -114,6 +128,7 @@ export class Tokenizer {
         if (runStart >= 0) this.raw += chunk.slice(runStart, i);
         runStart = -1;
         this.flush();
+        if (code === 0x2c) this.comma = true;
       }
       if (code === 0x0a) {
         this.line++;
@@ -126,6 +141,11 @@ export class Tokenizer {
   }
 
   end(): void {
+    if (this.pendingHigh) {
+      const rest = this.pendingHigh;
+      this.pendingHigh = '';
+      this.feed(rest + ' ');
+    }
     this.flush();
   }
 

@@ -1,28 +1,67 @@
 // E-mail addresses and phone numbers in running text, in every notation, as
 // canonical values to look up (the index holds their keyed hashes). Pure.
-import { canonicalEmail, canonicalPhone } from './worker-fields.js';
+import { canonicalEmail, canonicalEmployeeNo, canonicalPhone } from './worker-fields.js';
 
 export interface ValueCandidate {
-  kind: 'email' | 'phone';
+  kind: 'email' | 'phone' | 'employee-no';
   value: string;
   start: number;
   end: number;
 }
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/gu;
-// "06-41234567", "0641234567", "+31 6 4123 4567", "020-1234567", "+31 (0)20 …", "0031 …"
-const PHONE = /(?<![\d+])(?:\+|00)?\d[\d \u00a0().\-/]{6,22}\d(?!\d)/gu;
+// A run of digit groups joined by one separator each: "06-41234567",
+// "+31 6 4123 4567", "020-1234567", "+31 (0)20 123 4567", "0031 6 41234567".
+const SEP = '(?:[ \\u00a0]*\\(0\\)[ \\u00a0]*|[ \\u00a0]*[.\\-/][ \\u00a0]*|[ \\u00a0]+)';
+const PHONE_RUN = new RegExp(`(?<![\\d+])(?:\\+|00)?\\(?\\d+\\)?(?:${SEP}\\(?\\d+\\)?)*`, 'gu');
+// Personnel numbers: optional letters, then digit groups, any separators ("P-10 231", "2019.0457").
+const EMPLOYEE_RUN = /(?<![\p{L}\p{N}])(?:\p{L}{1,4}[ .\-/]?)?\d+(?:[ .\-/]\d+)*/gu;
+const GROUP = /\d+/gu;
 
 export function findValues(text: string): ValueCandidate[] {
+  const all = collect(text);
+  // One candidate per value and end: the longest reading ("+31 (0)6 …" over "0)6 …").
+  const best = new Map<string, ValueCandidate>();
+  for (const c of all) {
+    const key = `${c.kind}\u001f${c.value}\u001f${c.end}`;
+    const prev = best.get(key);
+    if (!prev || c.start < prev.start) best.set(key, c);
+  }
+  return [...best.values()];
+}
+
+function collect(text: string): ValueCandidate[] {
   const out: ValueCandidate[] = [];
   for (const m of text.matchAll(EMAIL)) {
     out.push({ kind: 'email', value: canonicalEmail(m[0]), start: m.index, end: m.index + m[0].length });
   }
-  for (const m of text.matchAll(PHONE)) {
-    const canonical = canonicalPhone(m[0]);
-    const digits = canonical.replace(/^\+/u, '');
-    if (digits.length >= 9 && digits.length <= 15 && /^\+?\d+$/u.test(canonical)) {
-      out.push({ kind: 'phone', value: canonical, start: m.index, end: m.index + m[0].length });
+  // Every run of digit groups is tried from each group that can start a number,
+  // growing group by group, so "12-03-2025 06-41234567" and "020-1234567 /
+  // 06-41234567" still yield the numbers inside them.
+  for (const run of text.matchAll(PHONE_RUN)) {
+    const groups = [...run[0].matchAll(GROUP)].map((g) => ({ start: run.index + g.index, end: run.index + g.index + g[0].length }));
+    for (let i = 0; i < groups.length; i++) {
+      const from = i === 0 ? run.index : groups[i]!.start;
+      let digits = 0;
+      for (let j = i; j < groups.length && digits < 15; j++) {
+        digits += groups[j]!.end - groups[j]!.start;
+        if (digits < 9) continue;
+        const raw = text.slice(from, groups[j]!.end).replace(/^\((?=\d)/u, '');
+        const canonical = canonicalPhone(raw);
+        // Dutch numbers have exactly 9 digits after +31; others 9-15 in all.
+        const ok = canonical.startsWith('+31') ? /^\+31\d{9}$/u.test(canonical) : /^\+\d{9,15}$/u.test(canonical);
+        if (ok) out.push({ kind: 'phone', value: canonical, start: from, end: groups[j]!.end });
+      }
+    }
+  }
+  // Every personnel-number reading of a run: from each group, one to four groups long.
+  for (const run of text.matchAll(EMPLOYEE_RUN)) {
+    const groups = [...run[0].matchAll(/\p{L}+|\d+/gu)].map((g) => ({ start: run.index + g.index, end: run.index + g.index + g[0].length }));
+    for (let i = 0; i < groups.length; i++) {
+      for (let j = i; j < groups.length && j < i + 4; j++) {
+        const value = canonicalEmployeeNo(text.slice(groups[i]!.start, groups[j]!.end));
+        if (/\d/u.test(value)) out.push({ kind: 'employee-no', value, start: groups[i]!.start, end: groups[j]!.end });
+      }
     }
   }
   return out;

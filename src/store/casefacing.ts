@@ -267,15 +267,25 @@ export class CaseStore {
 
   // --- leak-scan index --------------------------------------------------------
 
-  replaceScanEntries(owner: Uint8Array, entries: { kind: string; confidence: string; tokens: Uint8Array; worker: Uint8Array }[]): void {
+  replaceScanEntries(owner: Uint8Array, entries: { kind: string; confidence: string; tokens: Uint8Array; reversed: boolean; worker: Uint8Array }[]): void {
     this.s.run('DELETE FROM scan_index WHERE owner = ?', owner);
     for (const e of entries) {
-      this.s.run('INSERT INTO scan_index (owner, kind, confidence, tokens, worker) VALUES (?, ?, ?, ?, ?)', owner, e.kind, e.confidence, e.tokens, e.worker);
+      this.s.run(
+        'INSERT INTO scan_index (owner, kind, confidence, tokens, reversed, worker) VALUES (?, ?, ?, ?, ?, ?)',
+        owner,
+        e.kind,
+        e.confidence,
+        e.tokens,
+        e.reversed ? 1 : 0,
+        e.worker,
+      );
     }
   }
 
-  *iterateScanIndex(): IterableIterator<{ id: number; kind: string; confidence: string; tokens: Uint8Array }> {
-    yield* this.s.iterate<{ id: number; kind: string; confidence: string; tokens: Uint8Array }>('SELECT id, kind, confidence, tokens FROM scan_index');
+  *iterateScanIndex(): IterableIterator<{ id: number; kind: string; confidence: string; tokens: Uint8Array; reversed: number }> {
+    yield* this.s.iterate<{ id: number; kind: string; confidence: string; tokens: Uint8Array; reversed: number }>(
+      'SELECT id, kind, confidence, tokens, reversed FROM scan_index',
+    );
   }
 
   scanEntryWorker(id: number): { owner: Uint8Array; kind: string; tokens: Uint8Array; worker: Uint8Array } | undefined {

@@ -143,6 +143,7 @@ export const MIGRATIONS: readonly Migration[] = [
         kind       TEXT NOT NULL,
         confidence TEXT NOT NULL CHECK (confidence IN ('high', 'low')),
         tokens     BLOB NOT NULL,
+        reversed   INTEGER NOT NULL DEFAULT 0 CHECK (reversed IN (0, 1)),
         worker     BLOB NOT NULL
       ) STRICT;
       CREATE INDEX scan_index_owner ON scan_index (owner);

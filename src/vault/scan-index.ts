@@ -3,7 +3,7 @@
 // belongs to is sealed under the blind-index key.
 import { blindIndex, deriveSubkey } from '../crypto/blind-index.js';
 import { pseudonymForms, workerForms, type LeakForm } from '../core/leak-forms.js';
-import { LeakIndex } from '../core/leak-match.js';
+import { isValueKind, LeakIndex, type ValueKind } from '../core/leak-match.js';
 import type { WorkerRecord } from '../core/worker-fields.js';
 import type { VaultContext } from './context.js';
 import { openField, sealField } from './sealing.js';
@@ -33,12 +33,13 @@ export class ScanIndex {
     const owner = this.owner(ownerId);
     const ownerHex = Buffer.from(owner).toString('hex');
     const entries = forms.map((f) => {
-      const digests = f.kind === 'email' || f.kind === 'phone' ? [this.valueDigest(f.kind, f.tokens[0]!)] : f.tokens.map((t) => this.digest(t));
+      const digests = isValueKind(f.kind) ? [this.valueDigest(f.kind, f.tokens[0]!)] : f.tokens.map((t) => this.digest(t));
       const tokens = Buffer.from(digests.join(''), 'hex');
       return {
         kind: f.kind,
         confidence: f.confidence,
         tokens,
+        reversed: Boolean(f.reversed),
         worker: sealField(this.ctx.key('blind'), workerId, { table: 'scan_index', column: 'worker', rowId: `${ownerHex}:${f.kind}:${tokens.toString('hex')}` }, this.ctx.random),
       };
     });
@@ -61,7 +62,7 @@ export class ScanIndex {
       const hex = Buffer.from(r.tokens).toString('hex');
       const tokens: string[] = [];
       for (let i = 0; i < hex.length; i += DIGEST_BYTES * 2) tokens.push(hex.slice(i, i + DIGEST_BYTES * 2));
-      index.add({ kind: r.kind as LeakForm['kind'], confidence: r.confidence as LeakForm['confidence'], tokens, ref: r.id });
+      index.add({ kind: r.kind as LeakForm['kind'], confidence: r.confidence as LeakForm['confidence'], tokens, ref: r.id, reversed: r.reversed === 1 });
     }
     return index;
   }
@@ -75,7 +76,7 @@ export class ScanIndex {
     return openField(this.ctx.key('blind'), r.worker, { table: 'scan_index', column: 'worker', rowId });
   }
 
-  valueKey(kind: 'email' | 'phone', value: string): string {
+  valueKey(kind: ValueKind, value: string): string {
     return this.valueDigest(kind, value);
   }
 }

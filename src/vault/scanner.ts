@@ -2,7 +2,7 @@
 // against the leak-scan index, and through the e-mail/phone finder. Works
 // from keyed hashes alone, so it needs no key that can decrypt a real name.
 import type { Confidence, FindingKind } from '../core/leak-forms.js';
-import { Matcher, type LeakIndex, type Match } from '../core/leak-match.js';
+import { isValueKind, Matcher, type LeakIndex, type Match } from '../core/leak-match.js';
 import { Tokenizer } from '../core/leak-tokens.js';
 import { findValues } from '../core/leak-values.js';
 import type { TextSegment } from '../formats/segments.js';
@@ -22,6 +22,8 @@ export interface Finding {
 
 const OVERLAP = 96; // longest e-mail or phone we look for across a chunk boundary
 const CONTEXT = 60;
+/** Findings kept in full per segment; beyond that they are only counted, so memory stays flat on huge inputs. */
+export const MAX_FINDINGS = 1000;
 
 /** Text seen so far, kept for the last two chunks: enough to cut out any match. */
 class Window {
@@ -75,9 +77,26 @@ class Window {
   }
 }
 
+const MIN_CHUNK = 64 * 1024;
+
+/**
+ * The segment's text in chunks of at least 64 KiB (small pipe reads are
+ * joined), so a match never reaches back further than the previous chunk.
+ */
 async function* chunksOf(text: TextSegment['text']): AsyncIterable<string> {
-  if (typeof text === 'string') yield text;
-  else yield* text;
+  if (typeof text === 'string') {
+    yield text;
+    return;
+  }
+  let buffered = '';
+  for await (const chunk of text) {
+    buffered += chunk;
+    if (buffered.length >= MIN_CHUNK) {
+      yield buffered;
+      buffered = '';
+    }
+  }
+  if (buffered !== '') yield buffered;
 }
 
 export class Scanner {
@@ -91,14 +110,21 @@ export class Scanner {
     return this.index.size;
   }
 
-  async scan(segments: TextSegment[]): Promise<Finding[]> {
-    const findings: Finding[] = [];
-    for (const seg of segments) findings.push(...(await this.scanSegment(seg)));
-    return findings;
+  /** Findings of all segments, and how many more there were beyond MAX_FINDINGS per segment. */
+  async scan(segments: TextSegment[]): Promise<{ findings: Finding[]; omitted: number }> {
+    let findings: Finding[] = [];
+    let omitted = 0;
+    for (const seg of segments) {
+      const r = await this.scanSegment(seg);
+      findings = findings.concat(r.findings);
+      omitted += r.omitted;
+    }
+    return { findings, omitted };
   }
 
-  private async scanSegment(seg: TextSegment): Promise<Finding[]> {
+  private async scanSegment(seg: TextSegment): Promise<{ findings: Finding[]; omitted: number }> {
     const out: Finding[] = [];
+    let omitted = 0;
     const window = new Window();
     const workerOf = new Map<number, string | null>();
     const worker = (ref: number) => {
@@ -112,6 +138,17 @@ export class Scanner {
     };
     const spans = new Map<Finding, [number, number]>();
     const report = (m: Omit<Match, 'span'>) => {
+      // Past the cap, keep high-confidence findings over low ones, and count the rest.
+      if (out.length >= MAX_FINDINGS) {
+        const lowAt = m.confidence === 'high' ? out.findIndex((f) => f.confidence === 'low') : -1;
+        if (lowAt === -1) {
+          omitted++;
+          return;
+        }
+        spans.delete(out[lowAt]!);
+        out.splice(lowAt, 1);
+        omitted++;
+      }
       const at = place(m.start, m.line, m.column);
       const finding: Finding = {
         kind: m.kind,
@@ -152,15 +189,15 @@ export class Scanner {
     tokenizer.end();
     matcher.end();
     // Words inside a found e-mail address or phone number are that finding, not another one.
-    const values = out.filter((f) => f.kind === 'email' || f.kind === 'phone').map((f) => spans.get(f)!);
+    const values = out.filter((f) => isValueKind(f.kind)).map((f) => spans.get(f)!);
     const kept = out.filter((f) => {
-      if (f.kind === 'email' || f.kind === 'phone') return true;
+      if (isValueKind(f.kind)) return true;
       const [s, e] = spans.get(f)!;
       return !values.some(([vs, ve]) => s >= vs && e <= ve);
     });
     // One finding per place, in reading order.
     const seen = new Set<string>();
-    return kept
+    const findings = kept
       .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
       .filter((f) => {
         const key = `${f.line}:${f.column}:${f.kind}:${f.text}`;
@@ -168,5 +205,6 @@ export class Scanner {
         seen.add(key);
         return true;
       });
+    return { findings, omitted };
   }
 }
