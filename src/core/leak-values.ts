@@ -14,8 +14,10 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/gu;
 // "+31 6 4123 4567", "020-1234567", "+31 (0)20 123 4567", "0031 6 41234567".
 const SEP = '(?:[ \\u00a0]*\\(0\\)[ \\u00a0]*|[ \\u00a0]*[.\\-/][ \\u00a0]*|[ \\u00a0]+)';
 const PHONE_RUN = new RegExp(`(?<![\\d+])(?:\\+|00)?\\(?\\d+\\)?(?:${SEP}\\(?\\d+\\)?)*`, 'gu');
-// Personnel numbers: optional letters, then digit groups, any separators ("P-10 231", "2019.0457").
-const EMPLOYEE_RUN = /(?<![\p{L}\p{N}])(?:\p{L}{1,4}[ .\-/]?)?\d+(?:[ .\-/]\d+)*/gu;
+// Personnel numbers: digit groups with any separators ("10 231", "2019.0457"),
+// with up to four letters just before ("P-10231", "MK 88321").
+const DIGIT_RUN = /\d+(?:[ .\-/]\d+)*/gu;
+const LETTERS_BEFORE = /(?<![\p{L}\p{N}])\p{L}{1,4}[ .\-/]?$/u;
 const GROUP = /\d+/gu;
 
 export function findValues(text: string): ValueCandidate[] {
@@ -32,8 +34,14 @@ export function findValues(text: string): ValueCandidate[] {
 
 function collect(text: string): ValueCandidate[] {
   const out: ValueCandidate[] = [];
-  for (const m of text.matchAll(EMAIL)) {
-    out.push({ kind: 'email', value: canonicalEmail(m[0]), start: m.index, end: m.index + m[0].length });
+  // Look for e-mail addresses only around an "@": the pattern alone would be tried at every letter.
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    const from = Math.max(0, at - 64);
+    const slice = text.slice(from, at + 256);
+    for (const m of slice.matchAll(EMAIL)) {
+      const start = from + m.index;
+      if (start <= at && at < start + m[0].length) out.push({ kind: 'email', value: canonicalEmail(m[0]), start, end: start + m[0].length });
+    }
   }
   // Every run of digit groups is tried from each group that can start a number,
   // growing group by group, so "12-03-2025 06-41234567" and "020-1234567 /
@@ -55,8 +63,11 @@ function collect(text: string): ValueCandidate[] {
     }
   }
   // Every personnel-number reading of a run: from each group, one to four groups long.
-  for (const run of text.matchAll(EMPLOYEE_RUN)) {
-    const groups = [...run[0].matchAll(/\p{L}+|\d+/gu)].map((g) => ({ start: run.index + g.index, end: run.index + g.index + g[0].length }));
+  for (const run of text.matchAll(DIGIT_RUN)) {
+    const groups = [...run[0].matchAll(/\d+/gu)].map((g) => ({ start: run.index + g.index, end: run.index + g.index + g[0].length }));
+    const lookback = Math.max(0, run.index - 6);
+    const letters = LETTERS_BEFORE.exec(text.slice(lookback, run.index));
+    if (letters) groups.unshift({ start: lookback + letters.index, end: run.index });
     for (let i = 0; i < groups.length; i++) {
       for (let j = i; j < groups.length && j < i + 4; j++) {
         const value = canonicalEmployeeNo(text.slice(groups[i]!.start, groups[j]!.end));

@@ -65,9 +65,12 @@ class Window {
   context(start: number, end: number): { before: string; match: string; after: string } {
     const s = start - this.start;
     const e = end - this.start;
-    const lineStart = this.text.lastIndexOf('\n', s - 1) + 1;
-    let lineEnd = this.text.indexOf('\n', e);
-    if (lineEnd === -1) lineEnd = this.text.length;
+    // Look no further than the context we show: a text without line breaks must not make this O(n).
+    const from = Math.max(0, s - CONTEXT);
+    const lineStart = from + this.text.slice(from, s).lastIndexOf('\n') + 1;
+    const ahead = this.text.slice(e, e + CONTEXT);
+    const nl = ahead.indexOf('\n');
+    const lineEnd = e + (nl === -1 ? ahead.length : nl);
     const clean = (t: string) => t.replace(/\s+/gu, ' ');
     return {
       before: clean(this.text.slice(Math.max(lineStart, s - CONTEXT), s)),
