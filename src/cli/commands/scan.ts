@@ -87,8 +87,11 @@ function human(results: FileResult[], skipped: string[], strict: boolean, s: Cha
   const scanned = results.filter((r) => !r.error);
   const failing = scanned.filter((r) => r.findings.some((f) => fails(f, strict))).length;
   const low = scanned.reduce((n, r) => n + r.findings.filter((f) => f.confidence === 'low').length, 0);
+  const unreadable = results.length - scanned.length;
   const summary =
-    failing === 0
+    unreadable > 0
+      ? `${s.red('not all files could be checked')}: ${unreadable} of ${results.length} not scanned` + (failing > 0 ? `; leaks found in ${failing}` : '')
+      : failing === 0
       ? `${s.green('clean')}: ${scanned.length} file${scanned.length === 1 ? '' : 's'} scanned, no ${strict ? '' : 'high-confidence '}findings`
       : `${s.red('leaks found')} in ${failing} of ${scanned.length} file${scanned.length === 1 ? '' : 's'}`;
   lines.push(
@@ -106,7 +109,9 @@ export async function scan(ctx: Ctx, args: string[], opts: Record<string, unknow
   /** Scans one file's segments; a file with nothing but notes could not be checked at all. */
   const scanFile = async (scanner: Scanner, file: string, segments: TextSegment[]): Promise<FileResult> => {
     const notes = readerNotes(segments);
-    if (segments.length > 0 && segments.every(isNoteSegment)) return { file, findings: [], error: notes.map((n) => n.note).join('; ') };
+    // Nothing but metadata could be read (a scanned PDF): the document itself was not checked.
+    const content = segments.filter((seg) => !isNoteSegment(seg) && !seg.location.startsWith('metadata:'));
+    if (notes.length > 0 && content.length === 0) return { file, findings: [], error: notes.map((n) => n.note).join('; ') };
     return { file, ...(await scanner.scan(segments)), ...(notes.length > 0 ? { notes } : {}) };
   };
   const { files, skipped } = expandPaths(o.paths);
