@@ -24,6 +24,7 @@ const commands = {
   audit: () => import('./commands/audit.js'),
   team: () => import('./commands/team.js'),
   scan: () => import('./commands/scan.js'),
+  redact: () => import('./commands/redact.js'),
   demo: () => import('./commands/demo.js'),
 };
 
@@ -418,6 +419,24 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
       ),
     )
     .action(action(commands.scan, 'scan'));
+
+  program
+    .command('redact')
+    .summary('replace real names in a text with the case\'s pseudonyms (txt, md)')
+    .argument('<file>', 'a .txt or .md file')
+    .requiredOption('--case <ref>', 'the case the document is for')
+    .requiredOption('--out <file>', 'where to write the redacted copy (.txt or .md)')
+    .option('--force', 'replace --out if it exists')
+    .addHelpText(
+      'before',
+      about(
+        "Write a copy in which every high-confidence finding is replaced: a colleague's name by their pseudonym for this case (issued if needed), a worker not on the case by [medewerker], e-mail addresses, phone and personnel numbers by placeholders. The copy is scanned again and only written when clean. Word, HTML and e-mail redaction are planned.",
+        [
+          ['redact a draft for a family', 'schuilnaam redact concept.txt --case JB-2026-0042 --out brief.txt'],
+        ],
+      ),
+    )
+    .action(action(commands.redact, 'redact'));
 
   program
     .command('verify')

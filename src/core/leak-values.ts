@@ -54,11 +54,13 @@ function collect(text: string): ValueCandidate[] {
       for (let j = i; j < groups.length && digits < 15; j++) {
         digits += groups[j]!.end - groups[j]!.start;
         if (digits < 9) continue;
-        const raw = text.slice(from, groups[j]!.end).replace(/^\((?=\d)/u, '');
+        // An opening bracket belongs to the number only when it closes inside it ("(06) 4123…").
+        const start = text[from] === '(' && !text.slice(from, groups[j]!.end).includes(')') ? from + 1 : from;
+        const raw = text.slice(start, groups[j]!.end);
         const canonical = canonicalPhone(raw);
         // Dutch numbers have exactly 9 digits after +31; others 9-15 in all.
         const ok = canonical.startsWith('+31') ? /^\+31\d{9}$/u.test(canonical) : /^\+\d{9,15}$/u.test(canonical);
-        if (ok) out.push({ kind: 'phone', value: canonical, start: from, end: groups[j]!.end });
+        if (ok) out.push({ kind: 'phone', value: canonical, start, end: groups[j]!.end });
       }
     }
   }

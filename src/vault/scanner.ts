@@ -18,6 +18,8 @@ export interface Finding {
   worker: string | null;
   /** The line the finding sits on (trimmed), for human output; not in --json. */
   context?: { before: string; match: string; after: string };
+  /** Offsets in the segment's text (for redaction); not in --json. */
+  span?: { start: number; end: number };
 }
 
 const OVERLAP = 96; // longest e-mail or phone we look for across a chunk boundary
@@ -162,6 +164,7 @@ export class Scanner {
         column: at.column,
         worker: worker(m.ref),
         context: window.context(m.start, m.end),
+        span: { start: m.start, end: m.end },
       };
       spans.set(finding, [m.start, m.end]);
       out.push(finding);

@@ -21,6 +21,7 @@ import { Pseudonyms } from './pseudonyms.js';
 import { Rotation } from './rotation.js';
 import { Teams } from './teams.js';
 import { ScanIndex } from './scan-index.js';
+import { Redactor } from './redactor.js';
 import { loadNamePools } from '../formats/name-lists.js';
 
 const FORMAT_MARKER = 'schuilnaam-vault';
@@ -155,6 +156,10 @@ export class Vault {
     this.pseudonyms = new Pseudonyms(ctx, this.audit, this.cases, this.teams, loadNamePools, this.scanIndex);
     this.rotation = new Rotation(ctx, this.audit, this.cases, this.pseudonyms);
     this.workers = new Workers(ctx, this.audit, (id, reason) => this.pseudonyms.retireAllOf(id, reason), this.scanIndex);
+  }
+
+  redactor(): Redactor {
+    return new Redactor(this.ctx, this.cases, this.pseudonyms);
   }
 
   /** Warnings collected during the command, for the CLI to print. */

@@ -139,7 +139,7 @@ export async function scan(ctx: Ctx, args: string[], opts: Record<string, unknow
       files: results.map((r) => ({
         file: r.file,
         ...(r.error ? { error: r.error } : {}),
-        findings: r.findings.map(({ context: _context, ...f }) => f),
+        findings: r.findings.map(({ context: _context, span: _span, ...f }) => f),
         ...(r.omitted ? { omitted: r.omitted } : {}),
         ...(r.notes ? { not_checked: r.notes } : {}),
       })),
