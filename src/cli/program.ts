@@ -406,6 +406,7 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .summary('check documents for real names, e-mails, phones and personnel numbers')
     .argument('[files...]', 'files or folders (.txt .md .html .docx .pdf .eml)')
     .option('--stdin', 'scan one document read from standard input')
+    .option('--stdin-name <name>', 'the name of the document on stdin; its extension (.eml, .docx, …) decides how it is read')
     .option('--strict', 'also fail on low-confidence findings (a surname or first name alone)')
     .addHelpText(
       'before',

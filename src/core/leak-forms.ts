@@ -50,7 +50,10 @@ export function workerForms(w: WorkerRecord): LeakForm[] {
   const I = initialsTokens(w.initials, w.first_name);
   const firsts = [F, [F[0]!]];
   if (F.length > 1) firsts.push([F.join('')]); // "Anne-Marie" written "Annemarie"
-  const surnames = P.length > 0 ? [[...P, ...S], S] : [S];
+  // "van der" is often abbreviated: "v.d. Berg", "vd Berg".
+  const prefixes = [P];
+  if (P.length === 2 && P[0] === 'van' && ['der', 'den', 'de'].includes(P[1]!)) prefixes.push(['v', 'd'], ['vd']);
+  const surnames = P.length > 0 ? [...prefixes.map((p) => [...p, ...S]), S] : [S];
 
   for (const f of firsts) {
     for (const s of surnames) {

@@ -167,9 +167,11 @@ export function sniffKind(head: Uint8Array): DocumentKind | 'zip' | 'ole' | 'bin
   if (/^\s*(<!--[\s\S]*?-->\s*)*(<\?xml[^>]*>\s*)?<(!doctype\s+html|html|head|body)[\s>]/iu.test(text)) return 'html';
 
   // Headers: "Name: value" lines (with folded continuations) up to the first blank line.
-  const block = text.split(/\r?\n\r?\n/u, 1)[0] ?? '';
+  // An mbox "From " separator line may come first; after it, any header order
+  // will do (Received-SPF:, Envelope-To:, …) as long as one is a mail header.
+  const block = (text.split(/\r?\n\r?\n/u, 1)[0] ?? '').replace(/^From [^\r\n]*\r?\n/u, '');
   const lines = block.split(/\r?\n/u);
-  if (lines.length > 0 && MAIL_HEADER.test(lines[0]!)) {
+  if (lines.length > 0 && lines.some((l) => MAIL_HEADER.test(l))) {
     const complete = text.length > block.length || lines.length < 200;
     const allHeaders = lines.every((l) => /^[!-9;-~]+[ \t]*:/u.test(l) || /^[ \t]/u.test(l));
     if (complete && allHeaders) return 'eml';

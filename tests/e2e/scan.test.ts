@@ -658,3 +658,46 @@ describe('scan on the built CLI', () => {
     });
   });
 });
+
+describe('scan: gate edge cases', () => {
+  let sb: Sandbox;
+  let token = '';
+  const cli = (args: string[], opts: RunOptions = {}) => sb.run(args, { ...opts, env: { SCHUILNAAM_SESSION: token, ...opts.env } });
+
+  beforeAll(async () => {
+    sb = makeSandbox();
+    await sb.init();
+    token = expectOk(await sb.runP(['unlock'])).stdout.trim();
+    expectOk(await cli(['worker', 'add', '--first-name', 'Pieter Jan', '--prefix', 'van der', '--last-name', 'Berg', '--email', 'pj.vdberg@proef.nl']));
+  });
+  afterAll(() => sb.cleanup());
+
+  it('an empty folder is an error, not a pass', async () => {
+    fs.mkdirSync(path.join(sb.dir, 'leeg'));
+    expectCleanError(await cli(['scan', 'leeg']), 2, /no files to scan/u);
+  });
+
+  it('"v.d." and "vd" for "van der" are the same name', async () => {
+    for (const text of ['Met P.J. v.d. Berg besproken.', 'Met PJ vd Berg besproken.']) {
+      const r = await cli(['scan', '--stdin', '--json'], { input: text });
+      expect(r.exitCode, text).toBe(1);
+      expect(json<{ files: { findings: { kind: string; confidence: string }[] }[] }>(r).files[0]!.findings[0]).toMatchObject({ kind: 'initials-name', confidence: 'high' });
+    }
+  });
+
+  it('a message on stdin is read as e-mail whatever header comes first (mbox From line, Received-SPF), or by --stdin-name', async () => {
+    const body = 'Beste ouders,\n\nGroet van Pieter Jan van der Berg\n';
+    const mails = [
+      `From MAILER-DAEMON Tue Nov 25 10:00:00 2026\nReceived-SPF: pass\nFrom: Team Noord <noord@proef.nl>\nTo: ouders@example.org\nSubject: afspraak\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n${Buffer.from(body).toString('base64')}\n`,
+      `Envelope-To: ouders@example.org\nFrom: Team Noord <noord@proef.nl>\nSubject: afspraak\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n${Buffer.from(body).toString('base64')}\n`,
+    ];
+    for (const mail of mails) {
+      const r = await cli(['scan', '--stdin', '--json'], { input: mail });
+      expect(r.exitCode, mail.slice(0, 40)).toBe(1);
+      expect(json<{ files: { findings: { kind: string }[] }[] }>(r).files[0]!.findings.map((f) => f.kind)).toContain('full-name');
+    }
+    const named = await cli(['scan', '--stdin-name', 'bericht.eml', '--json'], { input: mails[1]! });
+    expect(named.exitCode).toBe(1);
+    expect(json<{ files: { file: string }[] }>(named).files[0]!.file).toBe('bericht.eml');
+  });
+});

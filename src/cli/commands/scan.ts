@@ -9,23 +9,28 @@ import type { Ctx } from '../context.js';
 import { withVault } from '../credentials.js';
 import { emit } from '../output.js';
 
-export const SCANNABLE = ['.txt', '.md', '.markdown', '.text', '.html', '.htm', '.docx', '.pdf', '.eml'];
-
 export interface ScanOptions {
   paths: string[];
   stdin: boolean;
+  /** What the document on stdin is called (its extension decides the reader). */
+  stdinName?: string;
   strict: boolean;
 }
 
 export function scanOptions(args: string[], opts: Record<string, unknown>): ScanOptions {
-  const o = { paths: args, stdin: Boolean(opts.stdin), strict: Boolean(opts.strict) };
+  const o: ScanOptions = {
+    paths: args,
+    stdin: Boolean(opts.stdin) || opts.stdinName !== undefined,
+    strict: Boolean(opts.strict),
+    ...(typeof opts.stdinName === 'string' ? { stdinName: opts.stdinName } : {}),
+  };
   if (o.paths.length === 0 && !o.stdin) throw new UsageError('nothing to scan', 'give one or more files or folders, or --stdin');
   if (o.stdin && opts.passphraseFile === '-') throw new UsageError('--stdin and --passphrase-file - cannot both read standard input');
   return o;
 }
 
 /** Files to scan: named files as they are; folders walked for the types the scanner reads. */
-export function expandPaths(paths: string[]): { files: string[]; skipped: string[] } {
+export function expandPaths(paths: string[], scannable: readonly string[]): { files: string[]; skipped: string[] } {
   const files: string[] = [];
   const skipped: string[] = [];
   const walk = (dir: string) => {
@@ -33,7 +38,7 @@ export function expandPaths(paths: string[]): { files: string[]; skipped: string
       if (e.name.startsWith('.')) continue;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile()) (SCANNABLE.includes(path.extname(e.name).toLowerCase()) ? files : skipped).push(p);
+      else if (e.isFile()) (scannable.includes(path.extname(e.name).toLowerCase()) ? files : skipped).push(p);
     }
   };
   for (const p of paths) {
@@ -104,7 +109,7 @@ function human(results: FileResult[], skipped: string[], strict: boolean, s: Cha
 
 export async function scan(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<number> {
   const o = scanOptions(args, { ...opts, passphraseFile: ctx.globals.passphraseFile });
-  const { readSegments, readStdinSegments } = await import('../../formats/read-file.js');
+  const { readSegments, readStdinSegments, SCANNABLE_EXTENSIONS } = await import('../../formats/read-file.js');
   const { isNoteSegment, readerNotes } = await import('../../formats/notes.js');
   /** Scans one file's segments; a file with nothing but notes could not be checked at all. */
   const scanFile = async (scanner: Scanner, file: string, segments: TextSegment[]): Promise<FileResult> => {
@@ -114,12 +119,16 @@ export async function scan(ctx: Ctx, args: string[], opts: Record<string, unknow
     if (notes.length > 0 && content.length === 0) return { file, findings: [], error: notes.map((n) => n.note).join('; ') };
     return { file, ...(await scanner.scan(segments)), ...(notes.length > 0 ? { notes } : {}) };
   };
-  const { files, skipped } = expandPaths(o.paths);
+  const { files, skipped } = expandPaths(o.paths, SCANNABLE_EXTENSIONS);
+  // A gate that looked at nothing must not pass: an empty or mistyped folder is an error.
+  if (files.length === 0 && !o.stdin) {
+    throw new UsageError(`no files to scan in ${o.paths.join(', ')}`, `scannable types: ${SCANNABLE_EXTENSIONS.join(', ')}`);
+  }
   const results = await withVault(ctx, async (v) => {
     const { Scanner } = await import('../../vault/scanner.js');
     const scanner = new Scanner(v.scanIndex);
     const out: FileResult[] = [];
-    if (o.stdin) out.push(await scanFile(scanner, '(stdin)', await readStdinSegments(ctx.term.io.stdin)));
+    if (o.stdin) out.push(await scanFile(scanner, o.stdinName ?? '(stdin)', await readStdinSegments(ctx.term.io.stdin, o.stdinName)));
     for (const file of files) {
       try {
         out.push(await scanFile(scanner, file, await readSegments(file)));
