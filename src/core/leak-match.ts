@@ -136,7 +136,9 @@ export class Matcher {
       if (this.memo.size >= 500_000) this.memo.clear();
       const h = this.digest(norm);
       d = this.index.vocabulary.has(h) ? h : null;
-      this.memo.set(norm, d);
+      // Store a copy of the word: a slice would keep its whole input chunk
+      // alive as long as the memo lives, and memory would grow with the input.
+      this.memo.set(JSON.parse(JSON.stringify(norm)) as string, d);
     }
     return d;
   }

@@ -22,6 +22,14 @@ export interface Finding {
   span?: { start: number; end: number };
 }
 
+/**
+ * A copy of a short string that does not share memory with the text it was cut
+ * from: a slice would keep the whole chunk alive as long as the finding lives.
+ */
+function detach(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
 const OVERLAP = 96; // longest e-mail or phone we look for across a chunk boundary
 const CONTEXT = 60;
 /** Findings kept in full per segment; beyond that they are only counted, so memory stays flat on huge inputs. */
@@ -73,7 +81,7 @@ class Window {
     const ahead = this.text.slice(e, e + CONTEXT);
     const nl = ahead.indexOf('\n');
     const lineEnd = e + (nl === -1 ? ahead.length : nl);
-    const clean = (t: string) => t.replace(/\s+/gu, ' ');
+    const clean = (t: string) => detach(t.replace(/\s+/gu, ' '));
     return {
       before: clean(this.text.slice(Math.max(lineStart, s - CONTEXT), s)),
       match: clean(this.text.slice(s, e)),
@@ -158,7 +166,7 @@ export class Scanner {
       const finding: Finding = {
         kind: m.kind,
         confidence: m.confidence,
-        text: window.slice(m.start, m.end).replace(/\s+/gu, ' '),
+        text: detach(window.slice(m.start, m.end).replace(/\s+/gu, ' ')),
         location: seg.location,
         line: at.line,
         column: at.column,
