@@ -4,28 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, makeSandbox, PASSPHRASE, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { expectCleanError, expectOk } from '../helpers/expect.js';
 
-function ok(r: RunResult): RunResult {
-  expect(r.stderr, `stderr of a successful run (exit ${r.exitCode})`).toBe('');
-  expect(r.exitCode).toBe(0);
-  return r;
-}
-
-/** Exit 3 with an error line on stderr and nothing on stdout. */
-function denied(r: RunResult): RunResult {
-  expect(r.exitCode).toBe(3);
-  expect(r.stdout).toBe('');
-  expect(r.stderr).toMatch(/^schuilnaam: error: /u);
-  expect(r.stderr).not.toMatch(/^\s+at /mu);
-  return r;
-}
-
-function usage(r: RunResult): RunResult {
-  expect(r.exitCode).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr).toMatch(/^schuilnaam: error: /u);
-  return r;
-}
+const ok = expectOk;
+const denied = (r: RunResult) => expectCleanError(r, 3);
+const usage = (r: RunResult) => expectCleanError(r, 2);
 
 function writeSecret(sb: Sandbox, name: string, text: string): string {
   const file = path.join(sb.dir, name);

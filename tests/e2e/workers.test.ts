@@ -5,42 +5,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { expectCleanError, expectOk, type WorkerJson } from '../helpers/expect.js';
 
 const ID = /^W-[0-9a-z]{8}$/u;
 const LIST_KEYS = ['email', 'employee_no', 'first_name', 'id', 'initials', 'last_name', 'phone', 'prefix', 'status', 'team'];
 const IDENTITY = ['first_name', 'prefix', 'last_name', 'initials', 'email', 'phone', 'employee_no'] as const;
 
-interface Worker {
-  id: string;
-  first_name: string | null;
-  prefix: string | null;
-  last_name: string | null;
-  initials: string | null;
-  email: string | null;
-  phone: string | null;
-  employee_no: string | null;
-  team: string | null;
-  status: 'active' | 'offboarded';
-}
-
-/** Asserts a successful run: exit 0 and nothing on stderr. */
-function ok(r: RunResult): RunResult {
-  expect(r.stderr, `stderr of a successful run (exit ${r.exitCode})`).toBe('');
-  expect(r.exitCode).toBe(0);
-  return r;
-}
-
-/** Asserts a usage error: exit 2, nothing on stdout, one error line (plus an optional hint line). */
-function usage(r: RunResult): RunResult {
-  expect(r.exitCode).toBe(2);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines[0]).toMatch(/^schuilnaam: error: /u);
-  expect(lines.length).toBeLessThanOrEqual(2);
-  if (lines[1] !== undefined) expect(lines[1]).toMatch(/^schuilnaam: hint: /u);
-  expect(r.stderr).not.toMatch(/^\s+at /mu);
-  return r;
-}
+type Worker = WorkerJson & { status: 'active' | 'offboarded' };
+const ok = expectOk;
+const usage = (r: RunResult) => expectCleanError(r, 2);
 
 function addArgs(f: Partial<Record<string, string>>): string[] {
   const flag: Record<string, string> = {
