@@ -32,6 +32,10 @@ export class Terminal {
     return Boolean(this.io.stdin.isTTY);
   }
 
+  get stderrIsTTY(): boolean {
+    return Boolean(this.io.stderr.isTTY);
+  }
+
   get stdoutIsTTY(): boolean {
     return Boolean(this.io.stdout.isTTY);
   }

@@ -1,7 +1,7 @@
 // Validation and normalisation of a worker's identity fields. Pure: no I/O.
 // Error messages name the field, never its value, so a real name or e-mail is
 // never echoed to a terminal or log.
-import { fold, hasControlCharacters, tidy } from './text.js';
+import { hasControlCharacters, tidy } from './text.js';
 
 export const IDENTITY_FIELDS = ['first_name', 'prefix', 'last_name', 'initials', 'email', 'phone', 'employee_no'] as const;
 export type IdentityField = (typeof IDENTITY_FIELDS)[number];
@@ -142,7 +142,3 @@ export function applyWorkerUpdate(current: WorkerRecord, update: WorkerInput): W
   return validateWorker(merged);
 }
 
-/** Folded full name for comparisons: "Jan van der Berg" -> "jan van der berg". */
-export function foldedFullName(w: Pick<WorkerRecord, 'first_name' | 'prefix' | 'last_name'>): string {
-  return fold([w.first_name, w.prefix, w.last_name].filter((p) => p !== '').join(' '));
-}

@@ -121,10 +121,6 @@ export class CaseStore {
     return this.s.all<CaseRow>('SELECT * FROM cases ORDER BY created_at, id');
   }
 
-  countCases(): number {
-    return this.s.get<{ n: number }>('SELECT count(*) AS n FROM cases')!.n;
-  }
-
   assign(caseId: string, workerId: string, at: string): boolean {
     return this.s.run('INSERT OR IGNORE INTO assignments (case_id, worker_id, assigned_at) VALUES (?, ?, ?)', caseId, workerId, at).changes > 0;
   }

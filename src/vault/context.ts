@@ -42,10 +42,6 @@ export class VaultContext {
     return this.clock().toISOString();
   }
 
-  date(): Date {
-    return this.clock();
-  }
-
   /** The key of a compartment, or "access denied" when this user's role does not hold it. */
   key(c: Compartment): Uint8Array {
     const k = this.keyring.get(c);

@@ -10,7 +10,6 @@ import {
   canonicalEmployeeNo,
   canonicalPhone,
   deriveInitials,
-  foldedFullName,
   validateWorker,
   type WorkerField,
   type WorkerInput,
@@ -402,13 +401,6 @@ describe('applyWorkerUpdate', () => {
   it('re-derives initials when they are cleared', () => {
     const explicit = validateWorker({ first_name: 'Jan Pieter', last_name: 'Berg', initials: 'J.' });
     expect(applyWorkerUpdate(explicit, { initials: '' }).initials).toBe('J.P.');
-  });
-});
-
-describe('foldedFullName', () => {
-  it('folds case and diacritics and skips an empty prefix', () => {
-    expect(foldedFullName({ first_name: 'Jan', prefix: 'van der', last_name: 'Berg' })).toBe('jan van der berg');
-    expect(foldedFullName({ first_name: 'Chloë', prefix: '', last_name: 'Özdemir' })).toBe('chloe ozdemir');
   });
 });
 

@@ -1,4 +1,4 @@
-import { parseDuration } from '../../core/duration.js';
+import { formatDuration, parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../errors.js';
 import { kdfProfile } from '../../crypto/kdf.js';
 import { VaultFile } from '../../vault/vault.js';
@@ -22,6 +22,10 @@ export async function unlock(ctx: Ctx, _args: string[], opts: Record<string, unk
   try {
     const { token, expires } = vault.createSession(ctx.runtimeDir, ttlMs);
     emit(ctx, { session: token, expires: expires.toISOString(), user: vault.user, role: vault.role }, (d) => d.session);
+    // For a person at a terminal (stdout is usually captured by $(…)): how long it lasts.
+    if (!ctx.json && ctx.term.stderrIsTTY) {
+      ctx.term.note(`session for ${vault.user}, valid for ${formatDuration(ttlMs)} (until ${expires.toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit' })})`);
+    }
   } finally {
     vault.close();
   }
