@@ -33,15 +33,41 @@ class Extract {
   text = '';
   private readonly outStarts: number[] = [];
   private readonly srcStarts: number[] = [];
+  private readonly srcEnds: number[] = [];
   private readonly verbatim: boolean[] = [];
 
-  /** `verbatim`: the piece is the source text itself (offsets map one to one); else every offset maps to `srcStart`. */
-  add(piece: string, srcStart: number, verbatim: boolean): void {
+  /**
+   * `verbatim`: the piece is the source text itself (offsets map one to one);
+   * else every offset maps to the source range [srcStart, srcEnd) (an entity,
+   * or nothing for a line break the layout added).
+   */
+  add(piece: string, srcStart: number, verbatim: boolean, srcEnd = verbatim ? srcStart + piece.length : srcStart): void {
     if (piece === '') return;
     this.outStarts.push(this.text.length);
     this.srcStarts.push(srcStart);
+    this.srcEnds.push(srcEnd);
     this.verbatim.push(verbatim);
     this.text += piece;
+  }
+
+  private pieceOf(offset: number): number {
+    let lo = 0;
+    let hi = this.outStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.outStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The source range that text [start, end) came from (tags in between included). */
+  sourceRange(start: number, end: number): [number, number] {
+    const a = this.pieceOf(start);
+    const b = this.pieceOf(Math.max(start, end - 1));
+    const from = this.verbatim[a] ? this.srcStarts[a]! + (start - this.outStarts[a]!) : this.srcStarts[a]!;
+    const to = this.verbatim[b] ? this.srcStarts[b]! + (end - this.outStarts[b]!) : Math.max(this.srcEnds[b]!, this.srcStarts[b]!);
+    return [from, Math.max(from, to)];
   }
 
   /** A line break, unless the text is empty or already ends with one. */
@@ -55,19 +81,18 @@ class Extract {
 
   sourceOffset(offset: number): number {
     if (this.outStarts.length === 0) return 0;
-    let lo = 0;
-    let hi = this.outStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.outStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = this.pieceOf(offset);
     const start = this.srcStarts[lo]!;
     return this.verbatim[lo] ? start + Math.max(0, offset - this.outStarts[lo]!) : start;
   }
 
   segment(location: string, lines: LineIndex): TextSegment {
-    return { location, text: this.text, position: (offset) => lines.at(this.sourceOffset(offset)) };
+    return {
+      location,
+      text: this.text,
+      position: (offset) => lines.at(this.sourceOffset(offset)),
+      sourceRange: (start, end) => this.sourceRange(start, end),
+    };
   }
 }
 
@@ -102,7 +127,9 @@ export async function htmlToSegments(source: string): Promise<TextSegment[]> {
     const valueStart = attr.start + (eq ? eq[0].length : 0);
     const e = new Extract();
     const verbatim = source.startsWith(attr.value, valueStart);
-    e.add(attr.value, valueStart, verbatim);
+    const quoted = eq?.[1] ?? '';
+    const valueEnd = attr.end + 1 - (quoted && source[attr.end] === quoted ? 1 : 0);
+    e.add(attr.value, valueStart, verbatim, valueEnd);
     extras.push(e.segment(location, lines));
   };
 
@@ -148,13 +175,13 @@ export async function htmlToSegments(source: string): Promise<TextSegment[]> {
       if (dropDepth > 0) return;
       const start = parser.startIndex;
       const verbatim = parser.endIndex - start + 1 === data.length && source.startsWith(data, start);
-      (inTitle > 0 && title ? title : body).add(data, start, verbatim);
+      (inTitle > 0 && title ? title : body).add(data, start, verbatim, parser.endIndex + 1);
     },
     oncomment(data: string) {
       if (data.trim() === '') return;
       const e = new Extract();
       const start = parser.startIndex + 4; // after "<!--"
-      e.add(data, start, source.startsWith(data, start));
+      e.add(data, start, source.startsWith(data, start), start + data.length);
       extras.push(e.segment('comment', lines));
     },
   };
@@ -165,6 +192,11 @@ export async function htmlToSegments(source: string): Promise<TextSegment[]> {
   if (title && (title as Extract).text.trim() !== '') segments.push((title as Extract).segment('metadata:title', lines));
   segments.push(...extras);
   return segments;
+}
+
+/** The text of an HTML file, decoded by its BOM or declared charset (for rewriting it). */
+export function decodeHtml(bytes: Uint8Array): string {
+  return decodeText(bytes, declaredCharset(bytes));
 }
 
 export const readHtml: SegmentReader = async (bytes, name) => {

@@ -17,6 +17,12 @@ export interface TextSegment {
    */
   position?: (offset: number) => { line: number; column: number };
   noLines?: boolean;
+  /**
+   * For readers whose text was extracted from a source text (HTML): the
+   * source range [start, end) that text offsets [start, end) came from, so a
+   * finding can be replaced in the source. Without it, offsets are the source's.
+   */
+  sourceRange?: (start: number, end: number) => [number, number];
 }
 
 /** A reader turns a file's bytes into segments; throws UsageError for a file it cannot read. */

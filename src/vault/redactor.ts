@@ -8,6 +8,7 @@ import type { Cases } from './cases.js';
 import type { VaultContext } from './context.js';
 import type { Pseudonyms } from './pseudonyms.js';
 import type { Finding, Scanner } from './scanner.js';
+import type { TextSegment } from '../formats/segments.js';
 
 export const UNKNOWN_WORKER = '[medewerker]';
 const PLACEHOLDER: Record<string, string> = { email: '[e-mailadres]', phone: '[telefoonnummer]', 'employee-no': '[personeelsnummer]' };
@@ -38,15 +39,45 @@ export class Redactor {
     return p.pseudonym;
   }
 
+  /** Redacts plain text: offsets in the text are offsets in the source. */
   async redactText(text: string, reference: string, scanner: Scanner): Promise<Redaction> {
+    return this.redactSource(text, [{ location: 'body', text }], reference, scanner, (t) => t);
+  }
+
+  /**
+   * Redacts a source text given the segments a reader extracted from it (each
+   * with `sourceRange` when its offsets are not the source's). `escape` makes a
+   * replacement safe in the source's syntax (HTML entities).
+   */
+  async redactSource(source: string, segments: TextSegment[], reference: string, scanner: Scanner, escape: (t: string) => string): Promise<Redaction> {
     this.ctx.requireRight('blind', 'redact documents (it needs to know which worker a name belongs to)');
     const caseRow = this.cases.find(reference);
     const caseWorkers = new Set(this.ctx.cases.workersOfCase(caseRow.id));
-    const { findings, omitted } = await scanner.scan([{ location: 'body', text }]);
-    if (omitted > 0) throw new UsageError(`too many findings to redact safely (${findings.length + omitted})`, 'split the document or redact it by hand');
-    const high = findings.filter((f) => f.confidence === 'high' && f.span).sort((a, b) => b.span!.start - a.span!.start);
-    let out = text;
-    for (const f of high) out = out.slice(0, f.span!.start) + this.replacement(f, reference, caseWorkers) + out.slice(f.span!.end);
-    return { text: out, replaced: high.length, low_left: findings.length - high.length };
+    const edits: { start: number; end: number; text: string }[] = [];
+    let low = 0;
+    for (const seg of segments) {
+      const { findings, omitted } = await scanner.scan([seg]);
+      if (omitted > 0) throw new UsageError(`too many findings to redact safely (${findings.length + omitted})`, 'split the document or redact it by hand');
+      for (const f of findings) {
+        if (f.confidence !== 'high' || !f.span) {
+          low++;
+          continue;
+        }
+        const [start, end] = seg.sourceRange ? seg.sourceRange(f.span.start, f.span.end) : [f.span.start, f.span.end];
+        edits.push({ start, end, text: escape(this.replacement(f, reference, caseWorkers)) });
+      }
+    }
+    // From the end backwards, so earlier offsets stay valid; an edit overlapping one already made is covered by it.
+    edits.sort((a, b) => b.start - a.start || b.end - a.end);
+    let out = source;
+    let limit = Infinity;
+    let replaced = 0;
+    for (const e of edits) {
+      if (e.end > limit) continue;
+      out = out.slice(0, e.start) + e.text + out.slice(e.end);
+      limit = e.start;
+      replaced++;
+    }
+    return { text: out, replaced, low_left: low };
   }
 }

@@ -56,6 +56,30 @@ describe('redact', () => {
     expect(json<{ clean: boolean }>(scan).clean).toBe(true);
   });
 
+  it('HTML: text, entities, tags inside a name, attributes, title, meta author and comments are redacted; the copy is valid and scans clean', async () => {
+    const html = [
+      '<!doctype html><html><head><title>Brief van P.J. van der Berg</title><meta name="author" content="Pieter Jan van der Berg"></head>',
+      '<body><p>Uw gesprek is met P&#46;J&#46; van <b>der</b> Berg (06&nbsp;4123&nbsp;4567).</p>',
+      '<p>Ook mevrouw Ko&ccedil; was er. <img src="f.png" alt="Foto van Özlem Koç"></p>',
+      '<!-- concept: Gerdien Bakker --></body></html>',
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(sb.dir, 'concept.html'), html);
+    const r = expectOk(await run(['redact', 'concept.html', '--case', 'JB-R-1', '--out', 'brief.html', '--json']));
+    expect(json<{ replaced: number }>(r).replaced).toBe(7);
+    const out = fs.readFileSync(path.join(sb.dir, 'brief.html'), 'utf8');
+    const berg = json<{ pseudonym: string; formal: string }>(await run(['pseudonym', 'get', '--case', 'JB-R-1', '--worker', ids.berg!, '--json']));
+    const koc = json<{ pseudonym: string; formal: string }>(await run(['pseudonym', 'get', '--case', 'JB-R-1', '--worker', ids.koc!, '--json']));
+    expect(out).toContain(`<title>Brief van ${berg.formal}</title>`);
+    expect(out).toContain(`<meta name="author" content="${berg.pseudonym}">`);
+    expect(out).toContain(`<p>Uw gesprek is met ${berg.formal} ([telefoonnummer]).</p>`);
+    expect(out).toContain(`<p>Ook mevrouw ${koc.formal} was er. <img src="f.png" alt="Foto van ${koc.pseudonym}"></p>`);
+    expect(out).toContain('<!-- concept: [medewerker] --></body></html>');
+    for (const real of ['Berg', 'Koç', 'Ko&ccedil;', 'Gerdien', '4123']) expect(out).not.toContain(real);
+    const scan = await run(['scan', 'brief.html', '--json']);
+    expect(scan.exitCode).toBe(0);
+  });
+
   it('refuses to replace an existing file without --force, and replaces it with', async () => {
     fs.writeFileSync(path.join(sb.dir, 'd.md'), DRAFT);
     fs.writeFileSync(path.join(sb.dir, 'bestaat.md'), 'oud\n');
@@ -68,7 +92,8 @@ describe('redact', () => {
   it('unknown case, unsupported type, missing input: exit 2 and no output file', async () => {
     fs.writeFileSync(path.join(sb.dir, 'e.txt'), DRAFT);
     expectCleanError(await run(['redact', 'e.txt', '--case', 'JB-NOPE', '--out', 'e-out.txt']), 2, /JB-NOPE/u);
-    expectCleanError(await run(['redact', 'e.docx', '--case', 'JB-R-1', '--out', 'e-out.docx']), 2, /only \.txt and \.md/u);
+    expectCleanError(await run(['redact', 'e.docx', '--case', 'JB-R-1', '--out', 'e-out.docx']), 2, /only \.txt, \.md and \.html/u);
+    expectCleanError(await run(['redact', 'e.txt', '--case', 'JB-R-1', '--out', 'e-out.html']), 2, /same kind/u);
     expectCleanError(await run(['redact', 'weg.txt', '--case', 'JB-R-1', '--out', 'e-out.txt']), 2, /no such file/u);
     expect(fs.readdirSync(sb.dir).filter((f) => f.startsWith('e-out') || f.includes('.tmp'))).toEqual([]);
   });

@@ -6,6 +6,11 @@ import { withVault } from '../credentials.js';
 import { emit } from '../output.js';
 
 const TEXT_TYPES = ['.txt', '.text', '.md', '.markdown'];
+const HTML_TYPES = ['.html', '.htm'];
+
+function escapeHtml(t: string): string {
+  return t.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`);
+}
 
 export interface RedactOptions {
   input: string;
@@ -16,11 +21,13 @@ export interface RedactOptions {
 
 export function redactOptions(args: string[], opts: Record<string, unknown>): RedactOptions {
   const o = { input: args[0]!, reference: String(opts.case ?? ''), out: String(opts.out ?? ''), force: Boolean(opts.force) };
+  const kind = (f: string) => (TEXT_TYPES.includes(path.extname(f).toLowerCase()) ? 'text' : HTML_TYPES.includes(path.extname(f).toLowerCase()) ? 'html' : undefined);
   for (const f of [o.input, o.out]) {
-    if (!TEXT_TYPES.includes(path.extname(f).toLowerCase())) {
-      throw new UsageError(`cannot redact ${path.basename(f)}: only .txt and .md files for now`, 'Word, HTML and e-mail redaction are planned; scan those with "schuilnaam scan"');
+    if (!kind(f)) {
+      throw new UsageError(`cannot redact ${path.basename(f)}: only .txt, .md and .html files for now`, 'Word and e-mail redaction are planned; scan those with "schuilnaam scan"');
     }
   }
+  if (kind(o.input) !== kind(o.out)) throw new UsageError('--out must be the same kind of file as the input');
   if (path.resolve(o.input) === path.resolve(o.out)) throw new UsageError('--out must be a new file, not the input');
   if (fs.existsSync(o.out) && !o.force) throw new UsageError(`${o.out} already exists`, 'pass --force to replace it');
   return o;
@@ -34,18 +41,21 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
   } catch (e) {
     throw new UsageError(`cannot read ${o.input}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
+  const html = HTML_TYPES.includes(path.extname(o.input).toLowerCase());
   const { decodeText } = await import('../../formats/decode-text.js');
-  const text = decodeText(bytes);
+  const { decodeHtml, htmlToSegments } = await import('../../formats/read-html.js');
+  const source = html ? decodeHtml(bytes) : decodeText(bytes);
+  const segmentsOf = async (t: string) => (html ? htmlToSegments(t) : [{ location: 'body', text: t }]);
   const outcome = await withVault(ctx, async (v) => {
     const { Scanner } = await import('../../vault/scanner.js');
     const scanner = new Scanner(v.scanIndex);
-    const r = await v.redactor().redactText(text, o.reference, scanner);
-    // The redacted text must pass the same gate as any other document.
-    const check = await scanner.scan([{ location: 'body', text: r.text }]);
+    const r = await v.redactor().redactSource(source, await segmentsOf(source), o.reference, scanner, html ? escapeHtml : (t) => t);
+    // The redacted copy must pass the same gate as any other document.
+    const check = await scanner.scan(await segmentsOf(r.text));
     return { r, leftover: check.findings.filter((f) => f.confidence === 'high') };
   });
   if (outcome.leftover.length > 0) {
-    for (const f of outcome.leftover) ctx.term.error(`after redaction, line ${f.line}: ${f.kind} "${f.text}" is still there`);
+    for (const f of outcome.leftover) ctx.term.error(`after redaction, ${f.location}${f.line ? ` line ${f.line}` : ''}: ${f.kind} "${f.text}" is still there`);
     ctx.term.hint('nothing was written; redact these by hand');
     return ExitCode.no;
   }
