@@ -423,17 +423,18 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
 
   program
     .command('redact')
-    .summary('replace real names in a document with the case\'s pseudonyms (txt, md, html)')
-    .argument('<file>', 'a .txt, .md or .html file')
+    .summary('replace real names in a document with the case\'s pseudonyms (txt, md, html, docx)')
+    .argument('<file>', 'a .txt, .md, .html or .docx file')
     .requiredOption('--case <ref>', 'the case the document is for')
     .requiredOption('--out <file>', 'where to write the redacted copy (same type)')
     .option('--force', 'replace --out if it exists')
     .addHelpText(
       'before',
       about(
-        "Write a copy in which every high-confidence finding is replaced: a colleague's name by their pseudonym for this case (issued if needed), a worker not on the case by [medewerker], e-mail addresses, phone and personnel numbers by placeholders. The copy is scanned again and only written when clean. In HTML, text and attribute values (alt, title, …) are redacted; Word and e-mail redaction are planned.",
+        "Write a copy in which every high-confidence finding is replaced: a colleague's name by their pseudonym for this case (issued if needed), a worker not on the case by [medewerker], e-mail addresses, phone and personnel numbers by placeholders. The copy is scanned again and only written when clean. In HTML, text and attribute values (alt, title, …) are redacted; in Word, every run keeps its formatting and the author becomes the case's team (tracked changes and comments must be resolved first). E-mail redaction is planned.",
         [
           ['redact a draft for a family', 'schuilnaam redact concept.txt --case JB-2026-0042 --out brief.txt'],
+          ['a Word draft, keeping its house style', 'schuilnaam redact concept.docx --case JB-2026-0042 --out brief.docx'],
         ],
       ),
     )

@@ -39,6 +39,33 @@ export class Redactor {
     return p.pseudonym;
   }
 
+  /** Edits for one piece of text: each high-confidence finding replaced. */
+  private async editsFor(text: string, reference: string, caseWorkers: Set<string>, scanner: Scanner, counts: { low: number }) {
+    const { findings, omitted } = await scanner.scan([{ location: 'body', text }]);
+    if (omitted > 0) throw new UsageError(`too many findings to redact safely (${findings.length + omitted})`, 'split the document or redact it by hand');
+    const edits: { start: number; end: number; text: string }[] = [];
+    for (const f of findings) {
+      if (f.confidence !== 'high' || !f.span) counts.low++;
+      else edits.push({ start: f.span.start, end: f.span.end, text: this.replacement(f, reference, caseWorkers) });
+    }
+    return edits;
+  }
+
+  /**
+   * Redacts a Word file: runs keep their formatting; the author and last
+   * editor become the case's team (or the organisation).
+   */
+  async redactDocx(bytes: Uint8Array, name: string, reference: string, scanner: Scanner): Promise<{ bytes: Uint8Array; replaced: number; low_left: number }> {
+    this.ctx.requireRight('blind', 'redact documents (it needs to know which worker a name belongs to)');
+    const caseRow = this.cases.find(reference);
+    const caseWorkers = new Set(this.ctx.cases.workersOfCase(caseRow.id));
+    const counts = { low: 0 };
+    const { rewriteDocx } = await import('../formats/rewrite-docx.js');
+    const author = this.cases.team(caseRow) ?? 'Jeugdbescherming';
+    const r = await rewriteDocx(bytes, name, (text) => this.editsFor(text, reference, caseWorkers, scanner, counts), author);
+    return { bytes: r.bytes, replaced: r.edits, low_left: counts.low };
+  }
+
   /** Redacts plain text: offsets in the text are offsets in the source. */
   async redactText(text: string, reference: string, scanner: Scanner): Promise<Redaction> {
     return this.redactSource(text, [{ location: 'body', text }], reference, scanner, (t) => t);

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import * as docx from 'docx';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, makeSandbox, type Sandbox } from '../helpers/cli.js';
 import { expectCleanError, expectOk } from '../helpers/expect.js';
@@ -80,6 +82,51 @@ describe('redact', () => {
     expect(scan.exitCode).toBe(0);
   });
 
+  it('Word: runs keep their formatting, header and properties are redacted, author becomes the team; the copy scans clean', async () => {
+    const d = new docx.Document({
+      creator: 'Pieter Jan van der Berg',
+      lastModifiedBy: 'Özlem Koç',
+      title: 'Verslag P.J. van der Berg',
+      sections: [
+        {
+          headers: { default: new docx.Header({ children: [new docx.Paragraph('Behandelaar: P.J. van der Berg')] }) },
+          children: [
+            new docx.Paragraph({
+              children: [new docx.TextRun('Uw gesprek is met P.J. van '), new docx.TextRun({ text: 'der Be', bold: true }), new docx.TextRun('rg, bel 06-41234567.')],
+            }),
+            new docx.Paragraph('Ook mevrouw Koç en Gerdien Bakker waren er.'),
+          ],
+        },
+      ],
+    });
+    fs.writeFileSync(path.join(sb.dir, 'verslag.docx'), await docx.Packer.toBuffer(d));
+    const r = expectOk(await run(['redact', 'verslag.docx', '--case', 'JB-R-1', '--out', 'verslag-schoon.docx', '--json']));
+    expect(json<{ replaced: number }>(r).replaced).toBeGreaterThanOrEqual(7);
+    const parts = unzipSync(fs.readFileSync(path.join(sb.dir, 'verslag-schoon.docx')));
+    const all = Object.entries(parts)
+      .filter(([n]) => n.endsWith('.xml'))
+      .map(([, b]) => strFromU8(b))
+      .join('\n');
+    for (const real of ['Berg', 'Koç', 'Gerdien', '41234567']) expect(all).not.toContain(real);
+    const berg = json<{ formal: string }>(await run(['pseudonym', 'get', '--case', 'JB-R-1', '--worker', ids.berg!, '--json']));
+    const body = strFromU8(parts['word/document.xml']!);
+    expect(body).toContain(`Uw gesprek is met ${berg.formal}`);
+    expect(body).toContain('<w:b/>'); // the bold run is still there (house style kept)
+    expect(strFromU8(parts['docProps/core.xml']!)).not.toMatch(/<dc:creator>[^<]*(Berg|Koç)/u);
+    expect((await run(['scan', 'verslag-schoon.docx'])).exitCode).toBe(0);
+  });
+
+  it('Word with tracked changes is refused (exit 2, no file): accept or reject them first', async () => {
+    const src = fs.readFileSync(path.join(sb.dir, 'verslag.docx'));
+    const parts = unzipSync(src);
+    parts['word/document.xml'] = strToU8(
+      strFromU8(parts['word/document.xml']!).replace('<w:body>', '<w:body><w:p><w:del w:id="1" w:author="X"><w:r><w:delText>Gerdien Bakker</w:delText></w:r></w:del></w:p>'),
+    );
+    fs.writeFileSync(path.join(sb.dir, 'wijzigingen.docx'), zipSync(parts));
+    expectCleanError(await run(['redact', 'wijzigingen.docx', '--case', 'JB-R-1', '--out', 'w-out.docx']), 2, /tracked changes/u);
+    expect(fs.existsSync(path.join(sb.dir, 'w-out.docx'))).toBe(false);
+  });
+
   it('refuses to replace an existing file without --force, and replaces it with', async () => {
     fs.writeFileSync(path.join(sb.dir, 'd.md'), DRAFT);
     fs.writeFileSync(path.join(sb.dir, 'bestaat.md'), 'oud\n');
@@ -92,7 +139,7 @@ describe('redact', () => {
   it('unknown case, unsupported type, missing input: exit 2 and no output file', async () => {
     fs.writeFileSync(path.join(sb.dir, 'e.txt'), DRAFT);
     expectCleanError(await run(['redact', 'e.txt', '--case', 'JB-NOPE', '--out', 'e-out.txt']), 2, /JB-NOPE/u);
-    expectCleanError(await run(['redact', 'e.docx', '--case', 'JB-R-1', '--out', 'e-out.docx']), 2, /only \.txt, \.md and \.html/u);
+    expectCleanError(await run(['redact', 'e.eml', '--case', 'JB-R-1', '--out', 'e-out.eml']), 2, /only \.txt, \.md, \.html and \.docx/u);
     expectCleanError(await run(['redact', 'e.txt', '--case', 'JB-R-1', '--out', 'e-out.html']), 2, /same kind/u);
     expectCleanError(await run(['redact', 'weg.txt', '--case', 'JB-R-1', '--out', 'e-out.txt']), 2, /no such file/u);
     expect(fs.readdirSync(sb.dir).filter((f) => f.startsWith('e-out') || f.includes('.tmp'))).toEqual([]);

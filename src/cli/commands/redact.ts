@@ -4,9 +4,11 @@ import { ExitCode, UsageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { withVault } from '../credentials.js';
 import { emit } from '../output.js';
+import type { TextSegment } from '../../formats/segments.js';
 
 const TEXT_TYPES = ['.txt', '.text', '.md', '.markdown'];
 const HTML_TYPES = ['.html', '.htm'];
+const WORD_TYPES = ['.docx'];
 
 function escapeHtml(t: string): string {
   return t.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`);
@@ -21,10 +23,13 @@ export interface RedactOptions {
 
 export function redactOptions(args: string[], opts: Record<string, unknown>): RedactOptions {
   const o = { input: args[0]!, reference: String(opts.case ?? ''), out: String(opts.out ?? ''), force: Boolean(opts.force) };
-  const kind = (f: string) => (TEXT_TYPES.includes(path.extname(f).toLowerCase()) ? 'text' : HTML_TYPES.includes(path.extname(f).toLowerCase()) ? 'html' : undefined);
+  const kind = (f: string) => {
+    const ext = path.extname(f).toLowerCase();
+    return TEXT_TYPES.includes(ext) ? 'text' : HTML_TYPES.includes(ext) ? 'html' : WORD_TYPES.includes(ext) ? 'docx' : undefined;
+  };
   for (const f of [o.input, o.out]) {
     if (!kind(f)) {
-      throw new UsageError(`cannot redact ${path.basename(f)}: only .txt, .md and .html files for now`, 'Word and e-mail redaction are planned; scan those with "schuilnaam scan"');
+      throw new UsageError(`cannot redact ${path.basename(f)}: only .txt, .md, .html and .docx files for now`, 'e-mail redaction is planned; scan e-mails with "schuilnaam scan"');
     }
   }
   if (kind(o.input) !== kind(o.out)) throw new UsageError('--out must be the same kind of file as the input');
@@ -41,18 +46,30 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
   } catch (e) {
     throw new UsageError(`cannot read ${o.input}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  const html = HTML_TYPES.includes(path.extname(o.input).toLowerCase());
+  const ext = path.extname(o.input).toLowerCase();
+  const html = HTML_TYPES.includes(ext);
+  const word = WORD_TYPES.includes(ext);
   const { decodeText } = await import('../../formats/decode-text.js');
   const { decodeHtml, htmlToSegments } = await import('../../formats/read-html.js');
-  const source = html ? decodeHtml(bytes) : decodeText(bytes);
-  const segmentsOf = async (t: string) => (html ? htmlToSegments(t) : [{ location: 'body', text: t }]);
+  const { readBytes } = await import('../../formats/read-file.js');
   const outcome = await withVault(ctx, async (v) => {
     const { Scanner } = await import('../../vault/scanner.js');
     const scanner = new Scanner(v.scanIndex);
-    const r = await v.redactor().redactSource(source, await segmentsOf(source), o.reference, scanner, html ? escapeHtml : (t) => t);
-    // The redacted copy must pass the same gate as any other document.
-    const check = await scanner.scan(await segmentsOf(r.text));
-    return { r, leftover: check.findings.filter((f) => f.confidence === 'high') };
+    let output: { bytes: Uint8Array; replaced: number; low_left: number };
+    let check: TextSegment[];
+    if (word) {
+      output = await v.redactor().redactDocx(bytes, path.basename(o.input), o.reference, scanner);
+      check = await readBytes('docx', output.bytes, path.basename(o.out));
+    } else {
+      const source = html ? decodeHtml(bytes) : decodeText(bytes);
+      const segmentsOf = async (t: string): Promise<TextSegment[]> => (html ? htmlToSegments(t) : [{ location: 'body', text: t }]);
+      const r = await v.redactor().redactSource(source, await segmentsOf(source), o.reference, scanner, html ? escapeHtml : (t) => t);
+      output = { bytes: Buffer.from(r.text, 'utf8'), replaced: r.replaced, low_left: r.low_left };
+      check = await segmentsOf(r.text);
+    }
+    // The redacted copy must pass the same gate as any other document, metadata included.
+    const leftover = (await scanner.scan(check)).findings.filter((f) => f.confidence === 'high');
+    return { r: output, leftover };
   });
   if (outcome.leftover.length > 0) {
     for (const f of outcome.leftover) ctx.term.error(`after redaction, ${f.location}${f.line ? ` line ${f.line}` : ''}: ${f.kind} "${f.text}" is still there`);
@@ -62,7 +79,7 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
   // Written under a temporary name and renamed, so a failure leaves no partial file.
   const tmp = path.join(path.dirname(path.resolve(o.out)), `.${path.basename(o.out)}.${process.pid}.tmp`);
   try {
-    fs.writeFileSync(tmp, outcome.r.text, { mode: 0o644 });
+    fs.writeFileSync(tmp, outcome.r.bytes, { mode: 0o644 });
     fs.renameSync(tmp, o.out);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
