@@ -50,6 +50,32 @@ class Tour {
   }
 }
 
+/** A small Word document, built by hand: paragraphs and an author in its properties. */
+async function draftDocx(paragraphs: string[], author: string): Promise<Uint8Array> {
+  const { zipSync, strToU8 } = await import('fflate');
+  const esc = (t: string) => t.replace(/&/gu, '&amp;').replace(/</gu, '&lt;');
+  const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+  const body = paragraphs.map((p) => `<w:p><w:r><w:t xml:space="preserve">${esc(p)}</w:t></w:r></w:p>`).join('');
+  return zipSync({
+    '[Content_Types].xml': strToU8(
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>',
+    ),
+    '_rels/.rels': strToU8(
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>' +
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>',
+    ),
+    'word/document.xml': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${W}"><w:body>${body}</w:body></w:document>`),
+    'docProps/core.xml': strToU8(
+      '<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">' +
+        `<dc:creator>${esc(author)}</dc:creator><cp:lastModifiedBy>${esc(author)}</cp:lastModifiedBy></cp:coreProperties>`,
+    ),
+  });
+}
+
 export async function demo(ctx: Ctx, _args: string[], opts: Record<string, unknown>): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schuilnaam-demo-'));
   const runtime = path.join(dir, 'run');
@@ -127,19 +153,20 @@ export async function demo(ctx: Ctx, _args: string[], opts: Record<string, unkno
     t.heading('The police ask who is behind the leaked name: resolving is privileged and audited');
     t.run(['pseudonym', 'resolve', leaked, '--reason', 'police request PV-2026-118']);
 
-    t.heading('Before a letter goes out, scan it: a real name in any spelling is caught');
-    const current = t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--worker', sanne]);
+    t.heading('Before a letter goes out, scan it: a real name in any spelling, anywhere in the file, is caught');
     fs.writeFileSync(
-      path.join(dir, 'concept.txt'),
-      `Geachte ouders,\n\nOp dinsdag 2 december spreken wij u op het politiebureau.\nUw contactpersoon is S. van der Wal (s.vanderwal@jb-voorbeeld.nl).\n\nDe bakker op de hoek weet de weg.\n`,
+      path.join(dir, 'concept.docx'),
+      await draftDocx(
+        ['Geachte ouders,', 'Op dinsdag 2 december spreken wij u op het politiebureau.', 'Uw contactpersoon is S. van der Wal (s.vanderwal@jb-voorbeeld.nl).', 'De bakker op de hoek weet de weg.'],
+        'Sanne van der Wal',
+      ),
     );
-    fs.writeFileSync(
-      path.join(dir, 'brief.txt'),
-      `Geachte ouders,\n\nOp dinsdag 2 december spreken wij u op het politiebureau.\nUw contactpersoon is ${current}.\n\nDe bakker op de hoek weet de weg.\n`,
-    );
-    t.run(['scan', 'concept.txt'], undefined, 1);
+    t.say('concept.docx: a Word draft with a colleague\'s initials and e-mail in the text, and her real name as the document\'s author.');
+    t.run(['scan', 'concept.docx'], undefined, 1);
     t.say('Had a colleague been called Bakker, "de bakker op de hoek" would be a low-confidence finding: reported, but blocking only with --strict.');
-    t.run(['scan', 'brief.txt']);
+    t.run(['redact', 'concept.docx', '--case', 'JB-2026-0042', '--out', 'brief.docx']);
+    t.run(['scan', 'brief.docx']);
+    t.say('brief.docx keeps the draft\'s formatting; the name is now her pseudonym for this case, the author is her team.');
 
     t.heading('The audit log: ids only, hash-chained and MAC\'d');
     t.run(['audit', 'log']);
