@@ -9,6 +9,7 @@ import type { VaultContext } from './context.js';
 import type { Pseudonyms } from './pseudonyms.js';
 import type { Finding, Scanner } from './scanner.js';
 import type { TextSegment } from '../formats/segments.js';
+import type { TextEdit } from '../formats/rewrite-docx.js';
 
 export const UNKNOWN_WORKER = '[medewerker]';
 const PLACEHOLDER: Record<string, string> = { email: '[e-mailadres]', phone: '[telefoonnummer]', 'employee-no': '[personeelsnummer]' };
@@ -39,11 +40,17 @@ export class Redactor {
     return p.pseudonym;
   }
 
-  /** Edits for one piece of text: each high-confidence finding replaced. */
-  private async editsFor(text: string, reference: string, caseWorkers: Set<string>, scanner: Scanner, counts: { low: number }) {
-    const { findings, omitted } = await scanner.scan([{ location: 'body', text }]);
+  /** The case's workers, once the role is allowed to redact. */
+  private caseWorkers(reference: string): Set<string> {
+    this.ctx.requireRight('blind', 'redact documents (it needs to know which worker a name belongs to)');
+    return new Set(this.ctx.cases.workersOfCase(this.cases.find(reference).id));
+  }
+
+  /** Edits for one segment, in its own offsets: each high-confidence finding replaced. */
+  private async editsFor(seg: TextSegment, reference: string, caseWorkers: Set<string>, scanner: Scanner, counts: { low: number }): Promise<TextEdit[]> {
+    const { findings, omitted } = await scanner.scan([seg]);
     if (omitted > 0) throw new UsageError(`too many findings to redact safely (${findings.length + omitted})`, 'split the document or redact it by hand');
-    const edits: { start: number; end: number; text: string }[] = [];
+    const edits: TextEdit[] = [];
     for (const f of findings) {
       if (f.confidence !== 'high' || !f.span) counts.low++;
       else edits.push({ start: f.span.start, end: f.span.end, text: this.replacement(f, reference, caseWorkers) });
@@ -56,42 +63,28 @@ export class Redactor {
    * editor become the case's team (or the organisation).
    */
   async redactDocx(bytes: Uint8Array, name: string, reference: string, scanner: Scanner): Promise<{ bytes: Uint8Array; replaced: number; low_left: number }> {
-    this.ctx.requireRight('blind', 'redact documents (it needs to know which worker a name belongs to)');
-    const caseRow = this.cases.find(reference);
-    const caseWorkers = new Set(this.ctx.cases.workersOfCase(caseRow.id));
+    const caseWorkers = this.caseWorkers(reference);
     const counts = { low: 0 };
     const { rewriteDocx } = await import('../formats/rewrite-docx.js');
-    const author = this.cases.team(caseRow) ?? 'Jeugdbescherming';
-    const r = await rewriteDocx(bytes, name, (text) => this.editsFor(text, reference, caseWorkers, scanner, counts), author);
+    const author = this.cases.team(this.cases.find(reference)) ?? 'Jeugdbescherming';
+    const r = await rewriteDocx(bytes, name, (text) => this.editsFor({ location: 'body', text }, reference, caseWorkers, scanner, counts), author);
     return { bytes: r.bytes, replaced: r.edits, low_left: counts.low };
-  }
-
-  /** Redacts plain text: offsets in the text are offsets in the source. */
-  async redactText(text: string, reference: string, scanner: Scanner): Promise<Redaction> {
-    return this.redactSource(text, [{ location: 'body', text }], reference, scanner, (t) => t);
   }
 
   /**
    * Redacts a source text given the segments a reader extracted from it (each
-   * with `sourceRange` when its offsets are not the source's). `escape` makes a
-   * replacement safe in the source's syntax (HTML entities).
+   * with `sourceRange` when its offsets are not the source's; plain text is
+   * one segment that is the source). `escape` makes a replacement safe in the
+   * source's syntax (HTML entities).
    */
   async redactSource(source: string, segments: TextSegment[], reference: string, scanner: Scanner, escape: (t: string) => string): Promise<Redaction> {
-    this.ctx.requireRight('blind', 'redact documents (it needs to know which worker a name belongs to)');
-    const caseRow = this.cases.find(reference);
-    const caseWorkers = new Set(this.ctx.cases.workersOfCase(caseRow.id));
-    const edits: { start: number; end: number; text: string }[] = [];
-    let low = 0;
+    const caseWorkers = this.caseWorkers(reference);
+    const counts = { low: 0 };
+    const edits: TextEdit[] = [];
     for (const seg of segments) {
-      const { findings, omitted } = await scanner.scan([seg]);
-      if (omitted > 0) throw new UsageError(`too many findings to redact safely (${findings.length + omitted})`, 'split the document or redact it by hand');
-      for (const f of findings) {
-        if (f.confidence !== 'high' || !f.span) {
-          low++;
-          continue;
-        }
-        const [start, end] = seg.sourceRange ? seg.sourceRange(f.span.start, f.span.end) : [f.span.start, f.span.end];
-        edits.push({ start, end, text: escape(this.replacement(f, reference, caseWorkers)) });
+      for (const e of await this.editsFor(seg, reference, caseWorkers, scanner, counts)) {
+        const [start, end] = seg.sourceRange ? seg.sourceRange(e.start, e.end) : [e.start, e.end];
+        edits.push({ start, end, text: escape(e.text) });
       }
     }
     // From the end backwards, so earlier offsets stay valid; an edit overlapping one already made is covered by it.
@@ -105,6 +98,6 @@ export class Redactor {
       limit = e.start;
       replaced++;
     }
-    return { text: out, replaced, low_left: low };
+    return { text: out, replaced, low_left: counts.low };
   }
 }
