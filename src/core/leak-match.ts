@@ -3,13 +3,16 @@
 // (memoised per run, so each distinct word is hashed once). Pure: no I/O.
 import type { Confidence, FindingKind } from './leak-forms.js';
 import { TITLES } from './leak-forms.js';
-import type { Token } from './leak-tokens.js';
+import type { TokenSink, WordInfo } from './leak-tokens.js';
+
+/** A token's keyed digest: a number in the vault's index, the word itself in tests. */
+export type TokenKey = number | string;
 
 export interface IndexEntry {
   kind: FindingKind;
   confidence: Confidence;
-  /** Digests of the form's tokens, in order. */
-  tokens: string[];
+  /** Digests of the form's tokens, in order (one whole-value digest for e-mail, phone, personnel number). */
+  tokens: readonly TokenKey[];
   /** Opaque reference back to the index row (for the worker, when the role may see it). */
   ref: number;
   /** Surname first: counts only with a comma after the surname ("De Vries, J."). */
@@ -35,24 +38,24 @@ export function isValueKind(kind: FindingKind): kind is ValueKind {
   return kind === 'email' || kind === 'phone' || kind === 'employee-no';
 }
 
-/** A node of the reversed trie: forms are stored by their tokens read from last to first. */
-interface TrieNode {
-  next: Map<string, TrieNode>;
-  entries: IndexEntry[];
-}
+/** Trie edges are keyed by node * EDGE + token id: one flat map instead of a map per node. */
+const EDGE = 2 ** 21;
 
 /**
- * Token-sequence forms in a trie keyed by token digests from the last token
+ * Token-sequence forms in a trie keyed by token ids from the last token
  * backwards, so matching at a word costs a few map lookups however many
- * workers share that word.
+ * workers share that word. Each distinct digest gets a small integer id;
+ * node 0 is the root.
  */
 export class LeakIndex {
-  readonly root: TrieNode = { next: new Map(), entries: [] };
+  private readonly edges = new Map<number, number>();
+  /** Forms ending at each node; most nodes have none. */
+  private readonly entriesAt: (IndexEntry[] | undefined)[] = [undefined];
   private count = 0;
-  /** Digests that occur in any form: other words are skipped cheaply. */
-  readonly vocabulary = new Set<string>();
+  /** Digests that occur in any form, by id: other words are skipped cheaply. */
+  private readonly ids = new Map<TokenKey, number>();
   /** Whole-value forms (e-mail, phone) by digest. */
-  readonly values = new Map<string, IndexEntry[]>();
+  readonly values = new Map<TokenKey, IndexEntry[]>();
   maxLength = 1;
 
   add(e: IndexEntry): void {
@@ -62,19 +65,44 @@ export class LeakIndex {
       this.values.set(e.tokens[0]!, list);
       return;
     }
-    let node = this.root;
+    let node = 0;
     for (let k = e.tokens.length - 1; k >= 0; k--) {
       const t = e.tokens[k]!;
-      let child = node.next.get(t);
-      if (!child) node.next.set(t, (child = { next: new Map(), entries: [] }));
+      let id = this.ids.get(t);
+      if (id === undefined) {
+        id = this.ids.size;
+        if (id >= EDGE) throw new Error('leak index vocabulary too large');
+        this.ids.set(t, id);
+      }
+      const key = node * EDGE + id;
+      let child = this.edges.get(key);
+      if (child === undefined) {
+        child = this.entriesAt.length;
+        this.entriesAt.push(undefined);
+        this.edges.set(key, child);
+      }
       node = child;
-      this.vocabulary.add(t);
     }
+    const list = (this.entriesAt[node] ??= []);
     // Workers sharing a form (two colleagues called Bakker) make one entry: one finding per place.
-    if (node.entries.some((x) => x.kind === e.kind && x.confidence === e.confidence && Boolean(x.reversed) === Boolean(e.reversed))) return;
-    node.entries.push(e);
+    if (list.some((x) => x.kind === e.kind && x.confidence === e.confidence && Boolean(x.reversed) === Boolean(e.reversed))) return;
+    list.push(e);
     this.count++;
     this.maxLength = Math.max(this.maxLength, e.tokens.length);
+  }
+
+  /** The id of a token digest, or -1 when no form contains it. */
+  idOf(digest: TokenKey): number {
+    return this.ids.get(digest) ?? -1;
+  }
+
+  /** The node reached from `node` by token `id` (read backwards), or -1. */
+  step(node: number, id: number): number {
+    return this.edges.get(node * EDGE + id) ?? -1;
+  }
+
+  entries(node: number): readonly IndexEntry[] | undefined {
+    return this.entriesAt[node];
   }
 
   get size(): number {
@@ -84,9 +112,14 @@ export class LeakIndex {
   }
 }
 
-interface Slot {
-  token: Token;
-  digest: string | null;
+/** How the tokenizer should treat each distinct word, for matching against `index`. */
+export function wordResolver(index: LeakIndex, digest: (norm: string) => TokenKey): (norm: string) => WordInfo {
+  return (norm) => {
+    const id = index.idOf(digest(norm));
+    const title = TITLES.has(norm);
+    const single = norm.length === 1 ? norm.charCodeAt(0) : 0;
+    return { norm, id, title, single, keep: id >= 0 || title || single !== 0 };
+  };
 }
 
 const RANK: Record<Confidence, number> = { high: 2, low: 1 };
@@ -105,73 +138,102 @@ function better(a: Match, b: Match): boolean {
   return a.end > b.end;
 }
 
+interface Pending {
+  m: Match;
+  /** Number of the slot the match ends at. */
+  endIndex: number;
+  reversedInitial: boolean;
+}
+
 /**
- * Feeds tokens in order; reports matches through `emit` once no longer,
- * overlapping match can still replace them. Call `end()` after the last token.
+ * Takes the words of a document in order (a TokenSink for the Tokenizer);
+ * reports matches through `emit` once no longer, overlapping match can still
+ * replace them. Call `end()` after the last word. The last few words are kept
+ * in a ring of typed arrays: nothing is allocated per word.
  */
-export class Matcher {
-  private readonly ring: Slot[] = [];
+export class Matcher implements TokenSink {
   private readonly cap: number;
   private readonly ringSize: number;
+  private readonly ids: Int32Array;
+  private readonly starts: Float64Array;
+  private readonly ends: Float64Array;
+  private readonly lines: Float64Array;
+  private readonly columns: Float64Array;
+  private readonly commas: Uint8Array;
+  private readonly titles: Uint8Array;
+  private readonly singles: Int32Array;
+  /** Slots filled so far (words and gaps). */
   private count = 0;
-  /** Matches not yet emitted, with the index of the token they end at. */
-  private pending: { m: Match; endIndex: number; reversedInitial?: boolean }[] = [];
-  private readonly memo = new Map<string, string | null>();
+  /** Matches not yet emitted, in the order of the slot they end at. */
+  private pending: Pending[] = [];
   private emittedEnd = 0;
 
   constructor(
     private readonly index: LeakIndex,
-    private readonly digest: (norm: string) => string,
     private readonly emit: (m: Match) => void,
   ) {
     this.cap = index.maxLength + 2;
-    // A few more tokens than a match can span: the words after a match are still there when it is settled.
+    // A few more slots than a match can span: the words after a match are still there when it is settled.
     this.ringSize = this.cap + 6;
+    const n = this.ringSize;
+    this.ids = new Int32Array(n);
+    this.starts = new Float64Array(n);
+    this.ends = new Float64Array(n);
+    this.lines = new Float64Array(n);
+    this.columns = new Float64Array(n);
+    this.commas = new Uint8Array(n);
+    this.titles = new Uint8Array(n);
+    this.singles = new Int32Array(n);
   }
 
-  private digestOf(norm: string): string | null {
-    let d = this.memo.get(norm);
-    if (d === undefined) {
-      // Natural text has a small vocabulary; a huge one (random data) must not grow memory without bound.
-      if (this.memo.size >= 500_000) this.memo.clear();
-      const h = this.digest(norm);
-      d = this.index.vocabulary.has(h) ? h : null;
-      // Store a copy of the word: a slice would keep its whole input chunk
-      // alive as long as the memo lives, and memory would grow with the input.
-      this.memo.set(JSON.parse(JSON.stringify(norm)) as string, d);
-    }
-    return d;
+  /** The ring position of the slot `back` slots before the newest, or -1 when it is gone. */
+  private slot(back: number): number {
+    if (back < 0 || back >= this.count || back >= this.ringSize) return -1;
+    return (this.count - 1 - back) % this.ringSize;
   }
 
-  private slot(back: number): Slot | undefined {
-    if (back >= this.count || back >= this.ringSize) return undefined;
-    return this.ring[(this.count - 1 - back) % this.ringSize];
-  }
-
-  push(token: Token): void {
-    const digest = this.digestOf(token.norm);
-    const slot = { token, digest };
-    if (this.ring.length < this.ringSize) this.ring.push(slot);
-    else this.ring[this.count % this.ringSize] = slot;
+  gap(): void {
+    // No match spans a gap, and none after it can cover one before: settle them all.
+    if (this.pending.length > 0) this.settle(true);
+    const s = this.count % this.ringSize;
+    this.ids[s] = -1;
+    this.titles[s] = 0;
+    this.singles[s] = 0;
+    this.commas[s] = 0;
     this.count++;
-    this.settle();
-    if (digest === null) return;
-    let node = this.index.root.next.get(digest);
-    for (let n = 1; node; n++) {
-      for (const e of node.entries) this.found(e, n, token);
+    this.maybeSettle();
+  }
+
+  word(w: WordInfo, start: number, end: number, line: number, column: number, afterComma: boolean): void {
+    const s = this.count % this.ringSize;
+    this.ids[s] = w.id;
+    this.starts[s] = start;
+    this.ends[s] = end;
+    this.lines[s] = line;
+    this.columns[s] = column;
+    this.commas[s] = afterComma ? 1 : 0;
+    this.titles[s] = w.title ? 1 : 0;
+    this.singles[s] = w.single;
+    this.count++;
+    this.maybeSettle();
+    if (w.id < 0) return;
+    let node = this.index.step(0, w.id);
+    for (let n = 1; node !== -1; n++) {
+      const entries = this.index.entries(node);
+      if (entries) for (const e of entries) this.found(e, n, s);
       const prev = this.slot(n);
-      if (!prev || prev.digest === null) break;
-      node = node.next.get(prev.digest);
+      if (prev === -1 || this.ids[prev]! < 0) break;
+      node = this.index.step(node, this.ids[prev]!);
     }
   }
 
-  private found(e: IndexEntry, n: number, token: Token): void {
-    let first = this.slot(n - 1)!.token;
+  private found(e: IndexEntry, n: number, last: number): void {
+    let first = this.slot(n - 1);
     // Surname first ("Berg, P.J.", "De Vries, Jan"): only with the comma, so that
     // "visser; i.v.m.", "Mulder t.a.v." or "de Vries. Jan ging" is not read as a name.
     if (e.reversed) {
       let comma = false;
-      for (let k = 0; k < n - 1 && !comma; k++) comma = this.slot(k)!.token.afterComma;
+      for (let k = 0; k < n - 1 && !comma; k++) comma = this.commas[this.slot(k)] === 1;
       if (!comma) return;
     }
     let confidence = e.confidence;
@@ -179,25 +241,48 @@ export class Matcher {
     // "mevrouw Özdemir", "de heer Mulder", "dhr. Mulder": a surname after a title is high.
     if (e.kind === 'surname') {
       const before = this.slot(n);
-      if (before && TITLES.has(before.token.norm)) {
+      if (before !== -1 && this.titles[before] === 1) {
         confidence = 'high';
-        first = before.token;
+        first = before;
         span++;
       }
     }
     this.pending.push({
-      m: { kind: e.kind, confidence, start: first.start, end: token.end, line: first.line, column: first.column, ref: e.ref, span },
+      m: {
+        kind: e.kind,
+        confidence,
+        start: this.starts[first]!,
+        end: this.ends[last]!,
+        line: this.lines[first]!,
+        column: this.columns[first]!,
+        ref: e.ref,
+        span,
+      },
       endIndex: this.count - 1,
-      reversedInitial: Boolean(e.reversed) && token.norm.length === 1,
+      reversedInitial: Boolean(e.reversed) && this.singles[last] !== 0,
     });
+  }
+
+  private maybeSettle(): void {
+    if (this.pending.length > 0 && this.count - 1 - this.pending[0]!.endIndex > this.cap) this.settle();
   }
 
   /**
    * Emits pending matches that no later match can still cover: a covering
-   * match ends at most maxLength + 1 tokens (a title) after this one.
+   * match ends at most maxLength + 1 slots (a title) after this one.
    */
   private settle(final = false): void {
     if (this.pending.length === 0) return;
+    if (this.pending.length === 1 && (final || this.count - 1 - this.pending[0]!.endIndex > this.cap)) {
+      // The common case, a lone match with nothing near it.
+      const p = this.pending[0]!;
+      this.pending = [];
+      if (p.m.start >= this.emittedEnd && !this.isAbbreviation(p)) {
+        this.emittedEnd = p.m.end;
+        this.emit(p.m);
+      }
+      return;
+    }
     const last = this.count - 1;
     const ready = final ? this.pending : this.pending.filter((p) => last - p.endIndex > this.cap);
     if (ready.length === 0) return;
@@ -222,12 +307,17 @@ export class Matcher {
    * "de visser, i.c. de vader": the single letter after a surname and comma
    * starts a Dutch abbreviation (i.c., i.v.m., t.a.v., …), not an initial.
    */
-  private isAbbreviation(p: { m: Match; endIndex: number; reversedInitial?: boolean }): boolean {
+  private isAbbreviation(p: Pending): boolean {
     if (!p.reversedInitial) return false;
-    const back = this.count - 1 - p.endIndex; // how far back the match's last token is
-    const words = [this.slot(back)?.token.norm];
-    for (let k = 1; k <= 3; k++) words.push(this.slot(back - k)?.token.norm);
-    for (let n = 2; n <= 4; n++) if (ABBREVIATIONS.has(words.slice(0, n).join(' '))) return true;
+    const back = this.count - 1 - p.endIndex; // how far back the match's last word is
+    let words = '';
+    for (let k = 0; k <= 3; k++) {
+      const s = this.slot(back - k);
+      const c = s === -1 ? 0 : this.singles[s]!;
+      if (c === 0) break;
+      words += (k ? ' ' : '') + String.fromCharCode(c);
+      if (k >= 1 && ABBREVIATIONS.has(words)) return true;
+    }
     return false;
   }
 

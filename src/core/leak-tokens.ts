@@ -3,6 +3,12 @@
 // ligatures expanded; soft hyphens and zero-width characters inside a word are
 // ignored; letters and digits split ("P10231" -> "p", "10231"). Every token
 // keeps its offset, line and column in the original text. Pure: no I/O.
+//
+// This loop runs over every byte of every document, so it works on UTF-8
+// bytes and allocates nothing per word: a plain ASCII word is hashed as it is
+// read and looked up in a WordTable (each distinct word is normalised and
+// resolved once per run); words the matcher has no use for are passed on as a
+// "gap". Offsets are byte offsets; TextFeed maps them back to string offsets.
 
 export interface Token {
   /** Normalised form: "özdemir" -> "ozdemir", "IJzerman" -> "ijzerman". */
@@ -15,6 +21,25 @@ export interface Token {
   afterComma: boolean;
 }
 
+/** What a distinct word means to the matcher; one shared object per word. */
+export interface WordInfo {
+  readonly norm: string;
+  /** Id in the leak index's vocabulary, or -1. */
+  readonly id: number;
+  /** A title before a surname ("mevrouw", "dhr"). */
+  readonly title: boolean;
+  /** The character code when the word is one character long (an initial), else 0. */
+  readonly single: number;
+  /** The matcher needs to see this word; others only break a sequence. */
+  readonly keep: boolean;
+}
+
+export interface TokenSink {
+  word(w: WordInfo, start: number, end: number, line: number, column: number, afterComma: boolean): void;
+  /** One or more words the matcher has no use for. */
+  gap(): void;
+}
+
 const enum C {
   Sep = 0,
   Letter = 1,
@@ -25,9 +50,9 @@ const enum C {
 const SKIP = new Set([0x00ad, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff]);
 const classes = new Uint8Array(0x10000);
 const known = new Uint8Array(0x10000);
-for (let c = 0x30; c <= 0x39; c++) (classes[c] = C.Digit), (known[c] = 1);
-for (let c = 0x41; c <= 0x5a; c++) (classes[c] = C.Letter), (known[c] = 1);
-for (let c = 0x61; c <= 0x7a; c++) (classes[c] = C.Letter), (known[c] = 1);
+for (let c = 0x30; c <= 0x39; c++) classes[c] = C.Digit;
+for (let c = 0x41; c <= 0x5a; c++) classes[c] = C.Letter;
+for (let c = 0x61; c <= 0x7a; c++) classes[c] = C.Letter;
 for (let c = 0; c < 0x80; c++) known[c] = 1;
 
 function classOf(code: number): number {
@@ -57,87 +82,327 @@ export function normaliseToken(raw: string): string {
     .replace(/[ßøæœłđıþ]/gu, (c) => SPECIAL_FOLDS[c] ?? c);
 }
 
-/** Tokenises text fed in chunks; tokens are emitted in order through `emit`. */
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+/** Natural text has a small vocabulary; random data must not grow memory without bound. */
+const MAX_WORDS = 500_000;
+/**
+ * More separator bytes than this between two words is a gap: no name is
+ * written that far apart, and pending matches are then settled promptly.
+ */
+const MAX_SEPARATION = 256;
+
+// ignoreBOM keeps a U+FEFF at the start of a piece as a character: offsets must count it.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+function asciiString(b: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]! | 0x20);
+  return s;
+}
+
+/**
+ * Distinct words of a run and what they mean. ASCII words are found by a hash
+ * of their lower-cased bytes, checked byte by byte (so a hash collision can
+ * never hide a name); other words by their normalised form.
+ */
+export class WordTable {
+  private mask = 4095;
+  private hashes = new Int32Array(4096);
+  /** Where each word's lower-cased bytes sit in `pool`; comparing bytes is cheaper than comparing with a string. */
+  private offsets = new Int32Array(4096);
+  private lengths = new Int32Array(4096);
+  private words: (WordInfo | undefined)[] = new Array<WordInfo | undefined>(4096);
+  private used = 0;
+  private pool = new Uint8Array(64 * 1024);
+  private poolUsed = 0;
+  private readonly byNorm = new Map<string, WordInfo>();
+
+  constructor(private readonly resolve: (norm: string) => WordInfo) {}
+
+  /** The word b[start, end) of ASCII letters or digits, whose FNV-1a hash over lower-cased bytes is `hash`. */
+  ascii(hash: number, b: Uint8Array, start: number, end: number): WordInfo {
+    const len = end - start;
+    const pool = this.pool;
+    for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
+      const w = this.words[i];
+      if (w === undefined) break;
+      if (this.hashes[i] === hash && this.lengths[i] === len) {
+        const o = this.offsets[i]!;
+        let k = 0;
+        while (k < len && pool[o + k] === (b[start + k]! | 0x20)) k++;
+        if (k === len) return w;
+      }
+    }
+    const w = this.norm(asciiString(b, start, end));
+    this.insert(hash, w, b, start, end);
+    return w;
+  }
+
+  /** A word by its normalised form. */
+  norm(norm: string): WordInfo {
+    let w = this.byNorm.get(norm);
+    if (w === undefined) {
+      if (this.byNorm.size >= MAX_WORDS) this.clear();
+      w = this.resolve(norm);
+      this.byNorm.set(norm, w);
+    }
+    return w;
+  }
+
+  private insert(hash: number, w: WordInfo, b: Uint8Array, start: number, end: number): void {
+    if ((this.used + 1) * 2 > this.mask + 1) this.grow();
+    const len = end - start;
+    if (this.poolUsed + len > this.pool.length) {
+      const bigger = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + len));
+      bigger.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = bigger;
+    }
+    const o = this.poolUsed;
+    for (let k = 0; k < len; k++) this.pool[o + k] = b[start + k]! | 0x20;
+    this.poolUsed += len;
+    this.place(hash, o, len, w);
+  }
+
+  private place(hash: number, offset: number, length: number, w: WordInfo): void {
+    let i = hash & this.mask;
+    while (this.words[i] !== undefined) i = (i + 1) & this.mask;
+    this.hashes[i] = hash;
+    this.offsets[i] = offset;
+    this.lengths[i] = length;
+    this.words[i] = w;
+    this.used++;
+  }
+
+  private grow(): void {
+    const oldHashes = this.hashes;
+    const oldOffsets = this.offsets;
+    const oldLengths = this.lengths;
+    const oldWords = this.words;
+    const size = (this.mask + 1) * 2;
+    this.mask = size - 1;
+    this.hashes = new Int32Array(size);
+    this.offsets = new Int32Array(size);
+    this.lengths = new Int32Array(size);
+    this.words = new Array<WordInfo | undefined>(size);
+    this.used = 0;
+    for (let i = 0; i < oldWords.length; i++) if (oldWords[i] !== undefined) this.place(oldHashes[i]!, oldOffsets[i]!, oldLengths[i]!, oldWords[i]!);
+  }
+
+  private clear(): void {
+    this.byNorm.clear();
+    this.mask = 4095;
+    this.hashes = new Int32Array(4096);
+    this.offsets = new Int32Array(4096);
+    this.lengths = new Int32Array(4096);
+    this.words = new Array<WordInfo | undefined>(4096);
+    this.used = 0;
+    this.pool = new Uint8Array(64 * 1024);
+    this.poolUsed = 0;
+  }
+}
+
+/**
+ * Tokenises UTF-8 text fed in chunks that each end on a character boundary
+ * (TextFeed makes them); words go to the sink in order, with byte offsets and
+ * lines and columns counted in characters (code points).
+ */
 export class Tokenizer {
-  private offset = 0;
+  private base = 0; // byte offset of the current chunk
   private line = 1;
-  private column = 1;
-  // The token being built (it may continue in the next chunk).
-  private raw = '';
-  private rawAscii = true;
-  private rawClass: number = C.Sep;
-  private tokStart = 0;
-  private tokLine = 1;
-  private tokColumn = 1;
+  private lineStart = 0; // byte offset where the current line starts
+  private cont = 0; // UTF-8 continuation bytes so far (so columns count characters)
+  private contAtLineStart = 0;
   private comma = false; // a comma in the separators since the last token
-  private tokComma = false;
+  private lastGap = false;
+  private lastEnd = 0; // where the previous token ended
+  // The token being built; it may continue in the next chunk.
+  private tokClass: number = C.Sep;
+  /** Where a token that began in an earlier chunk began. */
+  private tokStart = 0;
+  /** Continuation bytes before the token began; kept only once the token has any of its own. */
+  private tokCont = 0;
+  private hash = FNV_OFFSET;
+  /** Plain ASCII, begun in this chunk: found by its hash. Otherwise built up in `raw`. */
+  private fast = true;
+  private raw = '';
+
+  constructor(
+    private readonly words: WordTable,
+    private readonly sink: TokenSink,
+  ) {}
+
+  feed(b: Uint8Array): void {
+    const n = b.length;
+    const base = this.base;
+    // The hot state lives in locals for the loop and goes back to fields after
+    // it; a token's line, column and comma are worked out when it ends.
+    let tokClass = this.tokClass;
+    let fast = this.fast;
+    let hash = this.hash;
+    let runFrom = 0; // where the part of the current token not yet copied to raw begins (slow tokens)
+    let tokFrom = -1; // the current token's first byte, when it began in this chunk
+    for (let i = 0; i < n; i++) {
+      const c = b[i]!;
+      if (c < 0x80) {
+        const k = classes[c]!;
+        if (k !== C.Sep) {
+          if (tokClass !== k) {
+            if (tokClass !== C.Sep) {
+              this.finish(b, tokFrom, runFrom, i, hash, fast);
+            } else if (base + i - this.lastEnd > MAX_SEPARATION && !this.lastGap) {
+              this.sink.gap();
+              this.lastGap = true;
+            }
+            tokClass = k;
+            fast = true;
+            hash = FNV_OFFSET;
+            tokFrom = i;
+            runFrom = i;
+          }
+          hash = Math.imul(hash ^ (c | 0x20), FNV_PRIME);
+        } else {
+          if (tokClass !== C.Sep) {
+            this.finish(b, tokFrom, runFrom, i, hash, fast);
+            tokClass = C.Sep;
+          }
+          if (c === 0x2c) this.comma = true;
+          else if (c === 0x0a) {
+            this.line++;
+            this.lineStart = base + i + 1;
+            this.contAtLineStart = this.cont;
+          }
+        }
+        continue;
+      }
+      let cp: number;
+      let len: number;
+      if (c >= 0xf0) (cp = ((c & 7) << 18) | ((b[i + 1]! & 63) << 12) | ((b[i + 2]! & 63) << 6) | (b[i + 3]! & 63)), (len = 4);
+      else if (c >= 0xe0) (cp = ((c & 15) << 12) | ((b[i + 1]! & 63) << 6) | (b[i + 2]! & 63)), (len = 3);
+      else if (c >= 0xc0) (cp = ((c & 31) << 6) | (b[i + 1]! & 63)), (len = 2);
+      else (cp = 0xfffd), (len = 1); // a stray continuation byte: not from a TextEncoder
+      const k = classOf(cp);
+      if (k === C.Letter || k === C.Digit) {
+        if (tokClass !== k) {
+          if (tokClass !== C.Sep) {
+            this.finish(b, tokFrom, runFrom, i, hash, fast);
+          } else if (base + i - this.lastEnd > MAX_SEPARATION && !this.lastGap) {
+            this.sink.gap();
+            this.lastGap = true;
+          }
+          tokClass = k;
+          tokFrom = i;
+          runFrom = i;
+          fast = true;
+        }
+        if (fast) this.tokCont = this.cont;
+        fast = false;
+      } else if (k === C.Sep) {
+        if (tokClass !== C.Sep) {
+          this.finish(b, tokFrom, runFrom, i, hash, fast);
+          tokClass = C.Sep;
+        }
+      } else if (tokClass !== C.Sep) {
+        // an invisible character inside a word: drop it, the word goes on
+        if (fast) this.tokCont = this.cont;
+        fast = false;
+        this.raw += utf8.decode(b.subarray(runFrom, i));
+        runFrom = i + len;
+      }
+      this.cont += len - 1;
+      i += len - 1;
+    }
+    if (tokClass !== C.Sep) {
+      // The token goes on in the next chunk: keep its text and where it began.
+      if (tokFrom >= 0) this.tokStart = base + tokFrom;
+      if (fast) this.tokCont = this.cont;
+      fast = false;
+      this.raw += utf8.decode(b.subarray(runFrom));
+    }
+    this.tokClass = tokClass;
+    this.fast = fast;
+    this.hash = hash;
+    this.base = base + n;
+  }
+
+  /** The token ends at b[end]; it began at b[tokFrom], or in an earlier chunk when tokFrom is -1. */
+  private finish(b: Uint8Array, tokFrom: number, runFrom: number, end: number, hash: number, fast: boolean): void {
+    let w: WordInfo;
+    if (fast) w = this.words.ascii(hash, b, tokFrom, end);
+    else {
+      w = this.words.norm(normaliseToken(this.raw + utf8.decode(b.subarray(runFrom, end))));
+      this.raw = '';
+    }
+    const tokEnd = this.base + end;
+    if (w.keep) {
+      // No line break or comma can sit inside a token: the line and comma flag are still the token's.
+      const start = tokFrom >= 0 ? this.base + tokFrom : this.tokStart;
+      const column = start - this.lineStart - ((fast ? this.cont : this.tokCont) - this.contAtLineStart) + 1;
+      this.sink.word(w, start, tokEnd, this.line, column, this.comma);
+      this.lastGap = false;
+    } else if (!this.lastGap) {
+      this.sink.gap();
+      this.lastGap = true;
+    }
+    this.lastEnd = tokEnd;
+    this.comma = false;
+  }
+
+  end(): void {
+    if (this.tokClass !== C.Sep) {
+      this.finish(new Uint8Array(0), -1, 0, 0, this.hash, false);
+      this.tokClass = C.Sep;
+    }
+  }
+
+  /** Byte offset, line and column where the next character would be. */
+  position(): { offset: number; line: number; column: number } {
+    return { offset: this.base, line: this.line, column: this.base - this.lineStart - (this.cont - this.contAtLineStart) + 1 };
+  }
+}
+
+interface Piece {
+  byteBase: number;
+  strBase: number;
+  bytes: Uint8Array;
+  ascii: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * How far back (in bytes) offsets can still be mapped to strings: a pending
+ * match is settled within a few words after it (see MAX_SEPARATION), far less.
+ */
+const KEEP_BYTES = 64 * 1024;
+
+/**
+ * Feeds string chunks to a Tokenizer as UTF-8, and maps the byte offsets it
+ * reports back to offsets in the strings, for the last KEEP_BYTES at least.
+ */
+export class TextFeed {
+  private pieces: Piece[] = [];
+  private strBase = 0;
+  private byteBase = 0;
   private pendingHigh = ''; // a high surrogate at the end of a chunk waits for its pair
 
-  constructor(private readonly emit: (t: Token) => void) {}
-
-  private flush(): void {
-    if (this.raw !== '') {
-      const norm = this.rawAscii ? this.raw.toLowerCase() : normaliseToken(this.raw);
-      this.emit({ norm, start: this.tokStart, end: this.offset, line: this.tokLine, column: this.tokColumn, afterComma: this.tokComma });
-      this.raw = '';
-      this.comma = false;
-    }
-    this.rawAscii = true;
-    this.rawClass = C.Sep;
-  }
+  constructor(readonly tokenizer: Tokenizer) {}
 
   feed(input: string): void {
     let chunk = this.pendingHigh + input;
     this.pendingHigh = '';
-    const lastCode = chunk.charCodeAt(chunk.length - 1);
-    if (lastCode >= 0xd800 && lastCode <= 0xdbff) {
+    const last = chunk.charCodeAt(chunk.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
       this.pendingHigh = chunk.slice(-1);
       chunk = chunk.slice(0, -1);
     }
-    let runStart = -1; // start of a run of token characters in this chunk not yet copied to raw
-    const n = chunk.length;
-    for (let i = 0; i < n; i++) {
-      let code = chunk.charCodeAt(i);
-      let width = 1;
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < n) {
-        code = chunk.codePointAt(i)!;
-        width = 2;
-      }
-      const k = classOf(code);
-      if (k === C.Letter || k === C.Digit) {
-        if (this.rawClass !== C.Sep && this.rawClass !== k) {
-          // letter <-> digit boundary: a new token
-          if (runStart >= 0) this.raw += chunk.slice(runStart, i);
-          runStart = -1;
-          this.flush();
-        }
-        if (this.raw === '' && runStart < 0) {
-          this.tokStart = this.offset;
-          this.tokLine = this.line;
-          this.tokColumn = this.column;
-          this.tokComma = this.comma;
-        }
-        if (runStart < 0) runStart = i;
-        if (code >= 0x80) this.rawAscii = false;
-        this.rawClass = k;
-      } else if (k === C.Skip) {
-        // invisible joiner: drop it, the word goes on
-        if (runStart >= 0) this.raw += chunk.slice(runStart, i);
-        runStart = -1;
-      } else {
-        if (runStart >= 0) this.raw += chunk.slice(runStart, i);
-        runStart = -1;
-        this.flush();
-        if (code === 0x2c) this.comma = true;
-      }
-      if (code === 0x0a) {
-        this.line++;
-        this.column = 1;
-      } else this.column += 1;
-      this.offset += width;
-      if (width === 2) i++;
-    }
-    if (runStart >= 0) this.raw += chunk.slice(runStart);
+    if (chunk === '') return;
+    const bytes = encoder.encode(chunk);
+    while (this.pieces.length > 1 && this.pieces[1]!.byteBase <= this.byteBase - KEEP_BYTES) this.pieces.shift();
+    this.pieces.push({ byteBase: this.byteBase, strBase: this.strBase, bytes, ascii: bytes.length === chunk.length });
+    this.byteBase += bytes.length;
+    this.strBase += chunk.length;
+    this.tokenizer.feed(bytes);
   }
 
   end(): void {
@@ -146,19 +411,43 @@ export class Tokenizer {
       this.pendingHigh = '';
       this.feed(rest + ' ');
     }
-    this.flush();
+    this.tokenizer.end();
   }
 
-  /** Line and column where the next character would be. */
+  /** The string offset of a byte offset in the text still kept. */
+  stringOffset(byteOffset: number): number {
+    let k = this.pieces.length - 1;
+    while (k > 0 && this.pieces[k]!.byteBase > byteOffset) k--;
+    const p = this.pieces[k];
+    if (!p || byteOffset < p.byteBase) throw new Error(`offset ${byteOffset} is no longer in the window`);
+    const d = byteOffset - p.byteBase;
+    return p.strBase + (p.ascii ? d : utf8.decode(p.bytes.subarray(0, d)).length);
+  }
+
+  /** String offset, line and column where the next character would be. */
   position(): { offset: number; line: number; column: number } {
-    return { offset: this.offset, line: this.line, column: this.column };
+    return { ...this.tokenizer.position(), offset: this.strBase };
   }
 }
 
-/** All tokens of a string, for building index forms and for tests. */
+/** Every word as a Token object (string offsets): for building index forms and for tests, not for scanning. */
+export function tokenStream(emit: (t: Token) => void): TextFeed {
+  const table = new WordTable((norm) => ({ norm, id: -1, title: false, single: 0, keep: true }));
+  let feed: TextFeed | undefined = undefined;
+  feed = new TextFeed(
+    new Tokenizer(table, {
+      word: (w, start, end, line, column, afterComma) =>
+        emit({ norm: w.norm, start: feed!.stringOffset(start), end: feed!.stringOffset(end), line, column, afterComma }),
+      gap: () => {},
+    }),
+  );
+  return feed;
+}
+
+/** All tokens of a string, normalised. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  const t = new Tokenizer((tok) => out.push(tok.norm));
+  const t = tokenStream((tok) => out.push(tok.norm));
   t.feed(text);
   t.end();
   return out;

@@ -278,9 +278,16 @@ export class CaseStore {
     }
   }
 
-  *iterateScanIndex(): IterableIterator<{ id: number; kind: string; confidence: string; tokens: Uint8Array; reversed: number }> {
-    yield* this.s.iterate<{ id: number; kind: string; confidence: string; tokens: Uint8Array; reversed: number }>(
-      'SELECT id, kind, confidence, tokens, reversed FROM scan_index',
+  /**
+   * The whole index as one text, a line per entry: "id kind confidence HEX
+   * reversed". A scan loads it all before reading a document, and one string
+   * is several times faster to fetch than 50,000 rows with a Buffer each.
+   */
+  scanIndexText(): string {
+    return (
+      this.s.get<{ t: string | null }>(
+        "SELECT group_concat(id || ' ' || kind || ' ' || confidence || ' ' || hex(tokens) || ' ' || reversed, char(10)) AS t FROM scan_index",
+      )?.t ?? ''
     );
   }
 

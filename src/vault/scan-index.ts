@@ -11,14 +11,27 @@ import { openField, sealField } from './sealing.js';
 const DIGEST_BYTES = 8;
 
 export class ScanIndex {
-  private tokenKey: Uint8Array | undefined;
+  private tokenKey_: Uint8Array | undefined;
 
   constructor(private readonly ctx: VaultContext) {}
 
   /** Keyed hash of one normalised token (or a whole e-mail or phone value), as hex. */
   digest(norm: string): string {
-    this.tokenKey ??= deriveSubkey(this.ctx.key('scan'), 'leak-token');
-    return Buffer.from(blindIndex(this.tokenKey, 'token', norm).subarray(0, DIGEST_BYTES)).toString('hex');
+    return Buffer.from(this.hash(norm)).toString('hex');
+  }
+
+  /**
+   * The same hash as a number (its first 48 bits), as the index is keyed in
+   * memory: no string per token when a large index is loaded.
+   */
+  tokenKey(norm: string): number {
+    const h = this.hash(norm);
+    return Buffer.from(h.buffer, h.byteOffset, 6).readUIntBE(0, 6);
+  }
+
+  private hash(norm: string): Uint8Array {
+    this.tokenKey_ ??= deriveSubkey(this.ctx.key('scan'), 'leak-token');
+    return blindIndex(this.tokenKey_, 'token', norm).subarray(0, DIGEST_BYTES);
   }
 
   private valueDigest(kind: string, value: string): string {
@@ -58,11 +71,15 @@ export class ScanIndex {
 
   load(): LeakIndex {
     const index = new LeakIndex();
-    for (const r of this.ctx.cases.iterateScanIndex()) {
-      const hex = Buffer.from(r.tokens).toString('hex');
-      const tokens: string[] = [];
-      for (let i = 0; i < hex.length; i += DIGEST_BYTES * 2) tokens.push(hex.slice(i, i + DIGEST_BYTES * 2));
-      index.add({ kind: r.kind as LeakForm['kind'], confidence: r.confidence as LeakForm['confidence'], tokens, ref: r.id, reversed: r.reversed === 1 });
+    const text = this.ctx.cases.scanIndexText();
+    if (text === '') return index;
+    for (const line of text.split('\n')) {
+      const [id, kind, confidence, hex, reversed] = line.split(' ') as [string, LeakForm['kind'], LeakForm['confidence'], string, string];
+      const tokens: (number | string)[] = [];
+      if (isValueKind(kind)) tokens.push(hex.toLowerCase());
+      // The first 48 bits of each 64-bit digest, as tokenKey() gives them.
+      else for (let i = 0; i < hex.length; i += DIGEST_BYTES * 2) tokens.push(parseInt(hex.slice(i, i + 12), 16));
+      index.add({ kind, confidence, tokens, ref: Number(id), reversed: reversed === '1' });
     }
     return index;
   }

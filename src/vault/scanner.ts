@@ -2,8 +2,8 @@
 // against the leak-scan index, and through the e-mail/phone finder. Works
 // from keyed hashes alone, so it needs no key that can decrypt a real name.
 import type { Confidence, FindingKind } from '../core/leak-forms.js';
-import { isValueKind, Matcher, type LeakIndex, type Match } from '../core/leak-match.js';
-import { Tokenizer } from '../core/leak-tokens.js';
+import { isValueKind, Matcher, wordResolver, type LeakIndex, type Match } from '../core/leak-match.js';
+import { TextFeed, Tokenizer, WordTable } from '../core/leak-tokens.js';
 import { findValues } from '../core/leak-values.js';
 import type { TextSegment } from '../formats/segments.js';
 import type { ScanIndex } from './scan-index.js';
@@ -35,57 +35,69 @@ const CONTEXT = 60;
 /** Findings kept in full per segment; beyond that they are only counted, so memory stays flat on huge inputs. */
 export const MAX_FINDINGS = 1000;
 
-/** Text seen so far, kept for the last two chunks: enough to cut out any match. */
+/**
+ * The last two chunks of text: enough to cut out any match. Kept as two
+ * strings rather than one joined string, so no chunk is copied to join it.
+ */
 class Window {
-  text = '';
-  start = 0; // offset of text[0]
-  line = 1; // line and column of text[0]
-  column = 1;
+  private prev = '';
+  private cur = '';
+  start = 0; // offset of the first character kept
+  private line = 1; // line and column of that character
+  private column = 1;
 
-  push(chunk: string, pos: { offset: number; line: number; column: number }, keepFrom: number): void {
-    if (keepFrom > this.start) {
-      const cut = Math.min(keepFrom - this.start, this.text.length);
-      const dropped = this.text.slice(0, cut);
-      const nl = dropped.lastIndexOf('\n');
-      const lines = dropped.split('\n').length - 1;
-      this.line += lines;
-      this.column = nl === -1 ? this.column + dropped.length : dropped.length - nl;
-      this.text = this.text.slice(cut);
-      this.start += cut;
-    }
-    if (this.text === '') {
+  /** Adds the chunk read at `pos`; the chunk before it is kept, older text dropped. */
+  push(chunk: string, pos: { offset: number; line: number; column: number }): void {
+    if (this.cur === '') {
       this.start = pos.offset;
       this.line = pos.line;
       this.column = pos.column;
+    } else {
+      const dropped = this.prev;
+      if (dropped !== '') {
+        let lines = 0;
+        let nl = -1;
+        for (let i = dropped.indexOf('\n'); i !== -1; i = dropped.indexOf('\n', i + 1)) {
+          lines++;
+          nl = i;
+        }
+        this.line += lines;
+        this.column = nl === -1 ? this.column + dropped.length : dropped.length - nl;
+        this.start += dropped.length;
+      }
+      this.prev = this.cur;
     }
-    this.text += chunk;
+    this.cur = chunk;
   }
 
   slice(start: number, end: number): string {
-    return this.text.slice(start - this.start, end - this.start);
+    const a = start - this.start;
+    const b = end - this.start;
+    const p = this.prev.length;
+    if (a >= p) return this.cur.slice(a - p, b - p);
+    if (b <= p) return this.prev.slice(a, b);
+    return this.prev.slice(a) + this.cur.slice(0, b - p);
   }
 
   positionOf(offset: number): { line: number; column: number } {
-    const upto = this.text.slice(0, offset - this.start);
+    const upto = this.slice(this.start, offset);
     const nl = upto.lastIndexOf('\n');
     const lines = upto.split('\n').length - 1;
     return { line: this.line + lines, column: nl === -1 ? this.column + upto.length : upto.length - nl };
   }
 
   context(start: number, end: number): { before: string; match: string; after: string } {
-    const s = start - this.start;
-    const e = end - this.start;
     // Look no further than the context we show: a text without line breaks must not make this O(n).
-    const from = Math.max(0, s - CONTEXT);
-    const lineStart = from + this.text.slice(from, s).lastIndexOf('\n') + 1;
-    const ahead = this.text.slice(e, e + CONTEXT);
+    const from = Math.max(this.start, start - CONTEXT);
+    const head = this.slice(from, start);
+    const lineStart = from + head.lastIndexOf('\n') + 1;
+    const ahead = this.slice(end, end + CONTEXT);
     const nl = ahead.indexOf('\n');
-    const lineEnd = e + (nl === -1 ? ahead.length : nl);
     const clean = (t: string) => detach(t.replace(/\s+/gu, ' '));
     return {
-      before: clean(this.text.slice(Math.max(lineStart, s - CONTEXT), s)),
-      match: clean(this.text.slice(s, e)),
-      after: clean(this.text.slice(e, Math.min(lineEnd, e + CONTEXT))),
+      before: clean(this.slice(lineStart, start)),
+      match: clean(this.slice(start, end)),
+      after: clean(nl === -1 ? ahead : ahead.slice(0, nl)),
     };
   }
 }
@@ -105,8 +117,12 @@ async function* chunksOf(text: TextSegment['text']): AsyncIterable<string> {
   for await (const chunk of text) {
     buffered += chunk;
     if (buffered.length >= MIN_CHUNK) {
-      yield buffered;
-      buffered = '';
+      // A chunk never ends between the two halves of a character, so the
+      // window and the tokenizer count the same characters.
+      const last = buffered.charCodeAt(buffered.length - 1);
+      const cut = last >= 0xd800 && last <= 0xdbff ? buffered.length - 1 : buffered.length;
+      yield buffered.slice(0, cut);
+      buffered = buffered.slice(cut);
     }
   }
   if (buffered !== '') yield buffered;
@@ -115,8 +131,12 @@ async function* chunksOf(text: TextSegment['text']): AsyncIterable<string> {
 export class Scanner {
   private readonly index: LeakIndex;
 
+  /** Distinct words seen in this run, each hashed once (a document's vocabulary is small). */
+  private readonly words: WordTable;
+
   constructor(private readonly scanIndex: ScanIndex) {
     this.index = scanIndex.load();
+    this.words = new WordTable(wordResolver(this.index, (norm) => scanIndex.tokenKey(norm)));
   }
 
   get entries(): number {
@@ -150,18 +170,18 @@ export class Scanner {
       return { line, column };
     };
     const spans = new Map<Finding, [number, number]>();
+    let lows = 0; // low-confidence findings in `out`
     const report = (m: Omit<Match, 'span'>) => {
       // Past the cap, keep high-confidence findings over low ones, and count the rest.
       if (out.length >= MAX_FINDINGS) {
-        const lowAt = m.confidence === 'high' ? out.findIndex((f) => f.confidence === 'low') : -1;
-        if (lowAt === -1) {
-          omitted++;
-          return;
-        }
+        const lowAt = m.confidence === 'high' && lows > 0 ? out.findIndex((f) => f.confidence === 'low') : -1;
+        omitted++;
+        if (lowAt === -1) return;
         spans.delete(out[lowAt]!);
         out.splice(lowAt, 1);
-        omitted++;
+        lows--;
       }
+      if (m.confidence === 'low') lows++;
       const at = place(m.start, m.line, m.column);
       const finding: Finding = {
         kind: m.kind,
@@ -177,16 +197,16 @@ export class Scanner {
       spans.set(finding, [m.start, m.end]);
       out.push(finding);
     };
-    const matcher = new Matcher(this.index, (norm) => this.scanIndex.digest(norm), report);
-    const tokenizer = new Tokenizer((t) => matcher.push(t));
+    // Token matches come in byte offsets (the tokenizer reads UTF-8); findings use string offsets.
+    const fromBytes = (m: Match) => report({ ...m, start: feed.stringOffset(m.start), end: feed.stringOffset(m.end) });
+    const matcher = new Matcher(this.index, fromBytes);
+    const feed = new TextFeed(new Tokenizer(this.words, matcher));
     let valuesDone = 0; // values starting before this offset were already looked at
-    let previousStart = 0;
     for await (const chunk of chunksOf(seg.text)) {
-      const pos = tokenizer.position();
-      // Keep the previous chunk: pending matches may still reach back into it.
-      window.push(chunk, pos, previousStart);
-      previousStart = pos.offset;
-      tokenizer.feed(chunk);
+      const pos = feed.position();
+      // The previous chunk stays: pending matches may still reach back into it.
+      window.push(chunk, pos);
+      feed.feed(chunk);
       const from = Math.max(window.start, pos.offset - OVERLAP);
       const scanText = window.slice(from, pos.offset + chunk.length);
       for (const v of findValues(scanText)) {
@@ -200,7 +220,7 @@ export class Scanner {
       // A value cut off at the end of this chunk is looked at again with the next one.
       valuesDone = pos.offset + chunk.length - OVERLAP;
     }
-    tokenizer.end();
+    feed.end();
     matcher.end();
     // Words inside a found e-mail address or phone number are that finding, not another one.
     const values = out.filter((f) => isValueKind(f.kind)).map((f) => spans.get(f)!);

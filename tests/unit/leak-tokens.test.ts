@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pseudonymForms, workerForms, type FindingKind, type LeakForm } from '../../src/core/leak-forms.js';
-import { LeakIndex, Matcher, type Match } from '../../src/core/leak-match.js';
-import { normaliseToken, tokenize, Tokenizer, type Token } from '../../src/core/leak-tokens.js';
+import { LeakIndex, Matcher, wordResolver, type Match } from '../../src/core/leak-match.js';
+import { normaliseToken, TextFeed, tokenize, Tokenizer, tokenStream, WordTable, type Token } from '../../src/core/leak-tokens.js';
 import { findValues } from '../../src/core/leak-values.js';
 import { canonicalEmail, canonicalPhone, validateWorker } from '../../src/core/worker-fields.js';
 
@@ -13,7 +13,7 @@ import { canonicalEmail, canonicalPhone, validateWorker } from '../../src/core/w
 
 function tokensOf(chunks: readonly string[]): Token[] {
   const out: Token[] = [];
-  const t = new Tokenizer((tok) => out.push(tok));
+  const t = tokenStream((tok) => out.push(tok));
   for (const c of chunks) t.feed(c);
   t.end();
   return out;
@@ -153,7 +153,7 @@ describe('tokenizer: offsets, lines and columns', () => {
   });
 
   it('position() reports where the next character would be', () => {
-    const t = new Tokenizer(() => {});
+    const t = tokenStream(() => {});
     t.feed('ab\ncd');
     expect(t.position()).toEqual({ offset: 5, line: 2, column: 3 });
     t.feed('\n');
@@ -326,13 +326,28 @@ function buildIndex(people: Person[]): LeakIndex {
   return index;
 }
 
+/**
+ * Tokenizer and Matcher wired as the scanner wires them, with string offsets
+ * in the matches; the index's "digests" are the normalised words themselves.
+ */
+function matchFeed(index: LeakIndex, emit: (m: Match) => void): { feed(text: string): void; end(): void } {
+  let feed: TextFeed | undefined = undefined;
+  const m = new Matcher(index, (x) => emit({ ...x, start: feed!.stringOffset(x.start), end: feed!.stringOffset(x.end) }));
+  feed = new TextFeed(new Tokenizer(new WordTable(wordResolver(index, (norm) => norm)), m));
+  return {
+    feed: (text) => feed.feed(text),
+    end: () => {
+      feed.end();
+      m.end();
+    },
+  };
+}
+
 function match(index: LeakIndex, text: string): (Match & { text: string })[] {
   const out: (Match & { text: string })[] = [];
-  const m = new Matcher(index, (norm) => norm, (x) => out.push({ ...x, text: text.slice(x.start, x.end) }));
-  const t = new Tokenizer((tok) => m.push(tok));
+  const t = matchFeed(index, (x) => out.push({ ...x, text: text.slice(x.start, x.end) }));
   t.feed(text);
   t.end();
-  m.end();
   return out;
 }
 
@@ -542,11 +557,9 @@ describe('Matcher properties', () => {
         const text = doc + FILLER;
         const whole = match(INDEX, text);
         const out: Match[] = [];
-        const m = new Matcher(INDEX, (n) => n, (x) => out.push(x));
-        const t = new Tokenizer((tok) => m.push(tok));
+        const t = matchFeed(INDEX, (x) => out.push(x));
         for (const c of splitAt(text, cuts)) t.feed(c);
         t.end();
-        m.end();
         expect(out).toEqual(whole.map(({ text: _t, ...rest }) => rest));
       }),
       { numRuns: 500 },
