@@ -25,6 +25,9 @@ const commands = {
   team: () => import('./commands/team.js'),
   scan: () => import('./commands/scan.js'),
   redact: () => import('./commands/redact.js'),
+  render: () => import('./commands/render.js'),
+  template: () => import('./commands/template.js'),
+  document: () => import('./commands/document.js'),
   demo: () => import('./commands/demo.js'),
 };
 
@@ -379,7 +382,7 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .summary('pseudonym settings per team')
     .addHelpText(
       'before',
-      about('Per-team pseudonym settings: style (name or code), code prefix, and default scope. Teams without settings use the vault defaults.', [
+      about("Per-team settings: pseudonym style (name or code), code prefix and default scope, and the team's functional phone, mailbox and address for letters. Teams without settings use the vault defaults.", [
         ['Team Oost signs with codes such as JBW-4821-3', 'schuilnaam team set "Team Oost" --style code --code-prefix JBW'],
         ['one worker-wide pseudonym by default for the whole vault', 'schuilnaam team set --default --scope worker'],
       ]),
@@ -393,7 +396,16 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .addOption(new Option('--scope <scope>', 'default scope').choices(['case', 'worker']))
     .option('--code-prefix <letters>', 'prefix of code pseudonyms, 1-4 capital letters without I and O (e.g. JB)')
     .option('--code-digits <n>', 'digits in code pseudonyms (3-8, default 4)')
-    .addHelpText('before', about('Change pseudonym settings.', [['codes for Team Oost', 'schuilnaam team set "Team Oost" --style code --code-prefix JBW']]))
+    .option('--phone <number>', "the team's functional phone number, printed in letters ('' clears it)")
+    .option('--email <address>', "the team's functional mailbox, printed in letters ('' clears it)")
+    .option('--address <lines>', 'the postal address for letters; separate lines with a line break or \\n')
+    .addHelpText(
+      'before',
+      about("Change pseudonym settings and the team's functional contact details: letters carry these, never a person's own number or mailbox.", [
+        ['codes for Team Oost', 'schuilnaam team set "Team Oost" --style code --code-prefix JBW'],
+        ['contact details for letters', 'schuilnaam team set "Team Noord" --phone "020 555 0100" --email team-noord@jeugdzorg.example --address "Postbus 1234\\n1000 AB Amsterdam"'],
+      ]),
+    )
     .action(action(commands.team, 'set'));
   team
     .command('list')
@@ -439,6 +451,89 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
       ),
     )
     .action(action(commands.redact, 'redact'));
+
+  program
+    .command('render')
+    .summary('a letter or report for a family, carrying only pseudonyms (pdf, docx, html, md, txt)')
+    .argument('[template]', 'a built-in template name ("schuilnaam template list") or a .md, .txt, .html or .docx file')
+    .option('--case <ref>', 'the case the document is for')
+    .option('--worker <id>', "the worker who signs it (their pseudonym for the case is used)")
+    .option('--out <file>', 'where to write it; the extension decides the format: .pdf .docx .html .md .txt')
+    .option('--set <key=value>', 'a value for a {{key}} placeholder (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--data <file.json>', 'values for placeholders from a JSON object (--set wins)')
+    .option('--lang <nl|en>', 'language of a template file (for {{today}}); built-in templates know their own')
+    .option('--force', 'replace --out if it exists')
+    .option('--reissue <document>', 'render a registered document again with the current pseudonym (after a rotation)')
+    .option('--batch <file.csv>', 'one document per row; columns: case, worker, optional out, and the values')
+    .option('--out-dir <dir>', 'with --batch: the folder to write to')
+    .option('--format <ext>', 'with --batch: pdf (default for .md/.txt/.html templates), docx, html, md or txt')
+    .addHelpText(
+      'before',
+      about(
+        "Fill a template with the case's pseudonym for the worker and the team's functional contact details, write it as PDF, Word, HTML, Markdown or text, and run the leak gate on every part of the result (metadata included) before anything is written. A real name, e-mail, phone or personnel number, or a retired pseudonym, stops it: exit 1 and no file. Every document is registered, so a rotation lists the letters that carry a compromised name and --reissue makes them again.",
+        [
+          ['invite parents to a meeting at the police station, as PDF', 'schuilnaam render uitnodiging --case JB-2026-0042 --worker W-7f3k2q9m --out uitnodiging.pdf --set onderwerp="de voortgang" --set datum="dinsdag 1 december 2026" --set tijd="14.00 uur" --set locatie="Politiebureau Centrum, Stationsplein 1"'],
+          ["the organisation's own Word template, house style kept", 'schuilnaam render huisstijl-brief.docx --case JB-2026-0042 --worker W-7f3k2q9m --out brief.docx --data waarden.json'],
+          ['after a rotation: the same letter with the new pseudonym', 'schuilnaam render --reissue D-4k9x2m7q'],
+          ['one letter per row of a CSV file, all checked before any is written', 'schuilnaam render besluit --batch besluiten.csv --out-dir uit/'],
+        ],
+      ),
+    )
+    .action(action(commands.render, 'render'));
+
+  const template = program
+    .command('template')
+    .summary('built-in letter and report templates')
+    .addHelpText(
+      'before',
+      about('The built-in templates (Dutch first, English second), and copies of them for an organisation to adapt.', [
+        ['what there is', 'schuilnaam template list'],
+        ['read one, with the values it needs', 'schuilnaam template show uitnodiging'],
+        ['copy one to adapt it to the house style', 'schuilnaam template init uitnodiging sjablonen/'],
+      ]),
+    );
+  template
+    .command('list')
+    .summary('built-in templates (name, language, kind)')
+    .addHelpText('before', about('List the built-in templates.', [['list', 'schuilnaam template list']]))
+    .action(action(commands.template, 'list'));
+  template
+    .command('show')
+    .summary('a built-in template, with the values it needs')
+    .argument('<name>', 'template name')
+    .addHelpText('before', about('Print a built-in template and the --set values it needs.', [['the invitation', 'schuilnaam template show uitnodiging']]))
+    .action(action(commands.template, 'show'));
+  template
+    .command('init')
+    .summary('copy a built-in template into a folder to adapt it')
+    .argument('<name>', 'template name')
+    .argument('<dir>', 'folder to copy it into (created if needed)')
+    .option('--force', 'replace the copy if it exists')
+    .addHelpText('before', about('Copy a built-in template as NAME.md into DIR.', [['copy the invitation', 'schuilnaam template init uitnodiging sjablonen/']]))
+    .action(action(commands.template, 'init'));
+
+  const document = program
+    .command('document')
+    .summary('the register of rendered documents')
+    .addHelpText(
+      'before',
+      about('Every rendered document is registered with its case, template, pseudonyms and a SHA-256 of the file.', [
+        ['the letters of one case', 'schuilnaam document list --case JB-2026-0042'],
+        ['one document', 'schuilnaam document show D-4k9x2m7q'],
+      ]),
+    );
+  document
+    .command('list')
+    .summary('registered documents, oldest first')
+    .option('--case <ref>', 'only this case')
+    .addHelpText('before', about('List registered documents.', [['all', 'schuilnaam document list']]))
+    .action(action(commands.document, 'list'));
+  document
+    .command('show')
+    .summary('one registered document')
+    .argument('<id>', 'document id (D-…)')
+    .addHelpText('before', about('Show a registered document.', [['show', 'schuilnaam document show D-4k9x2m7q']]))
+    .action(action(commands.document, 'show'));
 
   program
     .command('verify')

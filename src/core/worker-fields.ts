@@ -15,7 +15,7 @@ export type WorkerRecord = Record<WorkerField, string>;
 
 export class FieldError extends Error {
   constructor(
-    readonly field: WorkerField,
+    readonly field: string,
     readonly reason: string,
   ) {
     super(`${field} ${reason}`);
@@ -71,7 +71,8 @@ export function canonicalEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function email(raw: string | undefined): string {
+/** A valid e-mail address as written, or '' (FieldError when invalid). */
+export function emailField(raw: string | undefined): string {
   const value = text('email', raw, false);
   if (value === '') return '';
   if (!/^[^\s@]+@[^\s@]+\.[^\s@.]{2,}$/u.test(value) || value.includes('..')) {
@@ -93,7 +94,8 @@ export function canonicalPhone(phone: string): string {
   return compact;
 }
 
-function phone(raw: string | undefined): string {
+/** A valid phone number as written, or '' (FieldError when invalid). */
+export function phoneField(raw: string | undefined): string {
   const value = text('phone', raw, false);
   if (value === '') return '';
   if (!/^\+?\(?[0-9][0-9\s().\-/]*$/u.test(value)) throw new FieldError('phone', 'may only contain digits, spaces, dashes, brackets and a leading +');
@@ -123,8 +125,8 @@ export function validateWorker(input: WorkerInput): WorkerRecord {
     prefix: name('prefix', input.prefix, false),
     last_name: name('last_name', input.last_name, true),
     initials: initials(input.initials, first),
-    email: email(input.email),
-    phone: phone(input.phone),
+    email: emailField(input.email),
+    phone: phoneField(input.phone),
     employee_no: employeeNo(input.employee_no),
     team: text('team', input.team, false),
   };

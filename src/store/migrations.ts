@@ -165,6 +165,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_at ON audit_log (at);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Every document rendered or redacted: rotation lists the ones that carry
+      -- a compromised name, and --reissue renders one again. What it was made
+      -- from (template, values, path, hash) is sealed under the case-facing key.
+      CREATE TABLE documents (
+        id         TEXT PRIMARY KEY,
+        case_id    TEXT NOT NULL REFERENCES cases (id),
+        worker_id  TEXT REFERENCES workers (id),
+        kind       TEXT NOT NULL CHECK (kind IN ('render', 'redact')),
+        record     BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        reissue_of TEXT REFERENCES documents (id)
+      ) STRICT;
+      CREATE INDEX documents_case ON documents (case_id);
+
+      -- Which pseudonyms each document carries.
+      CREATE TABLE document_pseudonyms (
+        document_id  TEXT NOT NULL REFERENCES documents (id),
+        pseudonym_id TEXT NOT NULL REFERENCES pseudonyms (id),
+        PRIMARY KEY (document_id, pseudonym_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX document_pseudonyms_pseudonym ON document_pseudonyms (pseudonym_id);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -3,12 +3,14 @@ import type { Compartment, Keyring } from '../crypto/keyring.js';
 import type { RandomSource } from '../crypto/random.js';
 import { AccessError } from '../errors.js';
 import { CaseStore } from '../store/casefacing.js';
+import { DocumentStore } from '../store/documents.js';
 import type { Store } from '../store/store.js';
 import type { Role } from './roles.js';
 
 /** What every part of an unlocked vault shares. */
 export class VaultContext {
   readonly cases: CaseStore;
+  readonly documents: DocumentStore;
   /** Things the user should know after the command (printed as warnings). */
   readonly notices: string[] = [];
   private lookupKey: Uint8Array | undefined;
@@ -24,6 +26,7 @@ export class VaultContext {
     readonly random: RandomSource,
   ) {
     this.cases = new CaseStore(store);
+    this.documents = new DocumentStore(store);
   }
 
   /** Keyed hash for finding a case-facing record (case reference, pseudonym, team) without storing it in plaintext. */

@@ -7,6 +7,8 @@ import { UsageError } from '../errors.js';
 import type { Cases } from './cases.js';
 import type { VaultContext } from './context.js';
 import type { Pseudonyms } from './pseudonyms.js';
+import type { Teams } from './teams.js';
+import type { TeamContact } from '../core/team-contact.js';
 import type { Finding, Scanner } from './scanner.js';
 import type { TextSegment } from '../formats/segments.js';
 import type { TextEdit } from '../formats/rewrite-docx.js';
@@ -26,9 +28,20 @@ export class Redactor {
     private readonly ctx: VaultContext,
     private readonly cases: Cases,
     private readonly pseudonyms: Pseudonyms,
+    private readonly teams: Teams,
   ) {}
 
+  /** The functional contact details of the case's team, which replace a worker's own. */
+  private contact(reference: string): TeamContact {
+    return this.teams.contact(this.cases.team(this.cases.find(reference)));
+  }
+
   private replacement(f: Finding, reference: string, caseWorkers: Set<string>): string {
+    if (f.kind === 'email' || f.kind === 'phone') {
+      const c = this.contact(reference);
+      const functional = f.kind === 'email' ? c.email : c.phone;
+      if (functional) return functional;
+    }
     const placeholder = PLACEHOLDER[f.kind];
     if (placeholder) return placeholder;
     if (!f.worker || !caseWorkers.has(f.worker)) return UNKNOWN_WORKER;

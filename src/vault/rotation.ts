@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import type { CaseRow, PseudonymRow } from '../store/casefacing.js';
 import type { AuditLog } from './audit.js';
 import type { Cases } from './cases.js';
+import type { DocumentImpact, Documents } from './documents.js';
 import type { VaultContext } from './context.js';
 import type { Pseudonyms } from './pseudonyms.js';
 import { sealField } from './sealing.js';
@@ -26,13 +27,6 @@ export interface RotatedEntry {
   scope: 'case' | 'worker';
 }
 
-export interface DocumentImpact {
-  id: string;
-  case: string;
-  template: string;
-  path: string;
-}
-
 export interface RotateResult {
   dry_run: boolean;
   compromise: string | null;
@@ -48,6 +42,7 @@ export class Rotation {
     private readonly audit: AuditLog,
     private readonly cases: Cases,
     private readonly pseudonyms: Pseudonyms,
+    private readonly documents: Documents,
   ) {}
 
   /** The active pseudonyms a target covers, and a description of the target. */
@@ -98,7 +93,8 @@ export class Rotation {
         target: label,
         rotated: [],
         cases: [...affectedCases].map((id) => refOf(caseOf(id))!).sort(),
-        documents: [],
+        // Letters already sent with an old name: they cannot be recalled, but they can be reissued.
+        documents: this.documents.carrying(rows.map((r) => r.id)),
       };
       if (o.dryRun) {
         result.rotated = rows.map((r) => ({ old: this.pseudonyms.view(r).pseudonym, new: null, worker: r.worker_id, case: refOf(caseOf(r.case_id)), scope: r.scope }));

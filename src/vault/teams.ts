@@ -3,6 +3,8 @@
 import { ID_RANDOM_BYTES, randomId } from '../core/ids.js';
 import { teamKey, validateTeamName, type Scope } from '../core/case-fields.js';
 import { DEFAULT_CODE_DIGITS, DEFAULT_CODE_PREFIX, isValidCodePrefix, type PseudonymStyle } from '../core/pseudonym-gen.js';
+import { CONTACT_FIELDS, validateTeamContact, type TeamContact } from '../core/team-contact.js';
+import { FieldError } from '../core/worker-fields.js';
 import { UsageError } from '../errors.js';
 import type { AuditLog } from './audit.js';
 import type { VaultContext } from './context.js';
@@ -15,7 +17,8 @@ export interface PseudonymPolicy {
   code_digits: number;
 }
 
-export type TeamSettings = Partial<PseudonymPolicy>;
+/** What a team may set: its pseudonym policy and its functional contact details (sealed together). */
+export type TeamSettings = Partial<PseudonymPolicy> & TeamContact;
 
 export interface TeamView {
   name: string;
@@ -25,13 +28,32 @@ export interface TeamView {
 const DEFAULT_POLICY: PseudonymPolicy = { style: 'name', scope: 'case', code_prefix: DEFAULT_CODE_PREFIX, code_digits: DEFAULT_CODE_DIGITS };
 const META_KEY = 'pseudonym_defaults';
 
-export function checkPolicyPatch(patch: TeamSettings): void {
+const POLICY_FIELDS = ['style', 'scope', 'code_prefix', 'code_digits'] as const;
+
+function policyPart(s: TeamSettings | undefined): Partial<PseudonymPolicy> {
+  const out: Record<string, unknown> = {};
+  for (const k of POLICY_FIELDS) if (s?.[k] !== undefined) out[k] = s[k];
+  return out as Partial<PseudonymPolicy>;
+}
+
+/** Validates a settings change; contact fields come back normalised ('' clears one). */
+export function checkPolicyPatch(patch: TeamSettings): TeamSettings {
+  let contact: TeamContact;
+  try {
+    contact = validateTeamContact({ phone: patch.phone, email: patch.email, address: patch.address });
+  } catch (e) {
+    if (e instanceof FieldError) throw new UsageError(`team ${e.message}`);
+    throw e;
+  }
   if (patch.code_prefix !== undefined && !isValidCodePrefix(patch.code_prefix)) {
     throw new UsageError(`invalid code prefix "${patch.code_prefix}"`, 'use 1-4 capital letters other than I and O (e.g. JB)');
   }
   if (patch.code_digits !== undefined && !(Number.isInteger(patch.code_digits) && patch.code_digits >= 3 && patch.code_digits <= 8)) {
     throw new UsageError('code digits must be a whole number from 3 to 8');
   }
+  const out: TeamSettings = { ...patch };
+  for (const k of CONTACT_FIELDS) if (contact[k] !== undefined) out[k] = contact[k];
+  return out;
 }
 
 export class Teams {
@@ -49,6 +71,7 @@ export class Teams {
   }
 
   setDefaults(patch: TeamSettings): PseudonymPolicy {
+    if (CONTACT_FIELDS.some((k) => patch[k] !== undefined)) throw new UsageError('contact details belong to a team, not to the vault defaults', 'name the team: schuilnaam team set "Team Noord" --phone …');
     checkPolicyPatch(patch);
     return this.ctx.store.transaction(() => {
       this.cache.clear();
@@ -71,23 +94,32 @@ export class Teams {
     const key = team === null ? '' : teamKey(team);
     let p = this.cache.get(key);
     if (!p) {
-      p = { ...this.defaults(), ...(team ? this.settingsOf(team) : undefined) };
+      p = { ...this.defaults(), ...policyPart(team ? this.settingsOf(team) : undefined) };
       this.cache.set(key, p);
     }
     return p;
   }
 
-  set(rawName: string, patch: TeamSettings): TeamView {
+  /** A team's functional phone, mailbox and address (empty when it has none). */
+  contact(team: string | null): TeamContact {
+    const s = team ? this.settingsOf(team) : undefined;
+    const out: TeamContact = {};
+    for (const k of CONTACT_FIELDS) if (s?.[k]) out[k] = s[k];
+    return out;
+  }
+
+  set(rawName: string, rawPatch: TeamSettings): TeamView {
     const name = validateTeamName(rawName);
     if (!name) throw new UsageError('invalid team name', 'use 1-100 printable characters');
-    checkPolicyPatch(patch);
+    const patch = checkPolicyPatch(rawPatch);
     return this.ctx.store.transaction(() => {
       this.cache.clear();
       const index = this.ctx.lookup('team', teamKey(name));
       const existing = this.ctx.cases.teamByIndex(index);
       const id = existing?.id ?? randomId('T', this.ctx.random(ID_RANDOM_BYTES));
       const current = existing ? this.settingsOf(name)! : {};
-      const settings = { ...current, ...patch };
+      const settings: TeamSettings = { ...current, ...patch };
+      for (const k of CONTACT_FIELDS) if (settings[k] === '') delete settings[k];
       const now = this.ctx.now();
       const k = this.ctx.key('casefacing');
       this.ctx.cases.upsertTeam({

@@ -17,9 +17,10 @@ import { verifyVault, type VerifyReport } from './verify.js';
 import { Workers } from './workers.js';
 import { AuditLog } from './audit.js';
 import { Cases } from './cases.js';
+import { Documents } from './documents.js';
 import { Pseudonyms } from './pseudonyms.js';
 import { Rotation } from './rotation.js';
-import { Teams } from './teams.js';
+import { checkPolicyPatch, Teams, type TeamSettings, type TeamView } from './teams.js';
 import { ScanIndex } from './scan-index.js';
 import { Redactor } from './redactor.js';
 import { loadNamePools } from '../formats/name-lists.js';
@@ -141,6 +142,7 @@ export class Vault {
   readonly cases: Cases;
   readonly pseudonyms: Pseudonyms;
   readonly rotation: Rotation;
+  readonly documents: Documents;
   readonly workers: Workers;
   readonly scanIndex: ScanIndex;
 
@@ -154,12 +156,34 @@ export class Vault {
     this.cases = new Cases(ctx, this.audit);
     this.scanIndex = new ScanIndex(ctx);
     this.pseudonyms = new Pseudonyms(ctx, this.audit, this.cases, this.teams, loadNamePools, this.scanIndex);
-    this.rotation = new Rotation(ctx, this.audit, this.cases, this.pseudonyms);
+    this.documents = new Documents(ctx, this.audit, this.cases);
+    this.rotation = new Rotation(ctx, this.audit, this.cases, this.pseudonyms, this.documents);
     this.workers = new Workers(ctx, this.audit, (id, reason) => this.pseudonyms.retireAllOf(id, reason), this.scanIndex);
   }
 
+  /**
+   * Changes a team's settings. Contact details are checked against the leak
+   * index first: a worker's own phone or mailbox must never become the
+   * "functional" one that every letter of the team carries.
+   */
+  async setTeam(name: string, patch: TeamSettings): Promise<TeamView> {
+    const checked = checkPolicyPatch(patch);
+    const fields = (['phone', 'email', 'address'] as const).filter((k) => checked[k]);
+    if (fields.length > 0) {
+      const { Scanner } = await import('./scanner.js');
+      const scanner = new Scanner(this.scanIndex);
+      for (const k of fields) {
+        const { findings } = await scanner.scan([{ location: `team:${k}`, text: checked[k]! }]);
+        const hit = findings.find((f) => f.confidence === 'high');
+        // The message names the kind only: the value is a real person's detail.
+        if (hit) throw new UsageError(`the team ${k} given contains a worker's own ${hit.kind === 'email' ? 'e-mail address' : hit.kind === 'phone' ? 'phone number' : hit.kind === 'employee-no' ? 'personnel number' : 'name'}`, `use the team's functional ${k === 'email' ? 'mailbox' : k === 'phone' ? 'number' : 'address'}, never a person's`);
+      }
+    }
+    return this.teams.set(name, checked);
+  }
+
   redactor(): Redactor {
-    return new Redactor(this.ctx, this.cases, this.pseudonyms);
+    return new Redactor(this.ctx, this.cases, this.pseudonyms, this.teams);
   }
 
   /** Warnings collected during the command, for the CLI to print. */

@@ -4,6 +4,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { withVault } from '../credentials.js';
 import { emit } from '../output.js';
+import { writeAtomically } from '../write-output.js';
 import type { TextSegment } from '../../formats/segments.js';
 
 const TEXT_TYPES = ['.txt', '.text', '.md', '.markdown'];
@@ -76,15 +77,7 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
     ctx.term.hint('nothing was written; redact these by hand');
     return ExitCode.no;
   }
-  // Written under a temporary name and renamed, so a failure leaves no partial file.
-  const tmp = path.join(path.dirname(path.resolve(o.out)), `.${path.basename(o.out)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, outcome.r.bytes, { mode: 0o644 });
-    fs.renameSync(tmp, o.out);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw new UsageError(`cannot write ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  writeAtomically(o.out, outcome.r.bytes);
   emit(ctx, { path: o.out, replaced: outcome.r.replaced, low_left: outcome.r.low_left }, (d) => [
     `redacted ${d.replaced} finding${d.replaced === 1 ? '' : 's'} -> ${d.path} (scanned again: clean)`,
     ...(d.low_left > 0 ? [`${d.low_left} low-confidence finding${d.low_left === 1 ? '' : 's'} left as they were (a surname or first name alone); check them with "schuilnaam scan --strict"`] : []),

@@ -17,14 +17,15 @@ export function policyPatch(opts: Record<string, unknown>): TeamSettings {
   }
   if (opts.codePrefix !== undefined) patch.code_prefix = String(opts.codePrefix).toUpperCase();
   if (opts.codeDigits !== undefined) patch.code_digits = Number(opts.codeDigits);
+  for (const k of ['phone', 'email', 'address'] as const) if (opts[k] !== undefined) patch[k] = String(opts[k]);
   return patch;
 }
 
 export async function set(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<void> {
   const patch = policyPatch(opts);
-  if (Object.keys(patch).length === 0) throw new UsageError('nothing to set', 'give --style, --scope, --code-prefix or --code-digits');
-  const t = await withVault(ctx, (v) => (opts.default ? { name: '(vault default)', settings: v.teams.setDefaults(patch) } : v.teams.set(args[0] ?? '', patch)));
-  emit(ctx, t, (d, s) => [`updated ${d.name}`, ...fields(Object.entries(d.settings).map(([k, v]) => [k, String(v)]), s)]);
+  if (Object.keys(patch).length === 0) throw new UsageError('nothing to set', 'give --style, --scope, --code-prefix, --code-digits, --phone, --email or --address');
+  const t = await withVault(ctx, async (v) => (opts.default ? { name: '(vault default)', settings: v.teams.setDefaults(patch) } : v.setTeam(args[0] ?? '', patch)));
+  emit(ctx, t, (d, s) => [`updated ${d.name}`, ...fields(Object.entries(d.settings).map(([k, v]) => [k, String(v).replace(/\n/gu, ', ')]), s)]);
 }
 
 export async function list(ctx: Ctx): Promise<void> {
@@ -33,6 +34,10 @@ export async function list(ctx: Ctx): Promise<void> {
     `defaults: style=${d.defaults.style} scope=${d.defaults.scope} code=${d.defaults.code_prefix}-${'9'.repeat(d.defaults.code_digits)}-X`,
     ...(d.teams.length === 0
       ? ['no team settings']
-      : table(['TEAM', 'STYLE', 'SCOPE', 'CODE PREFIX'], d.teams.map((t) => [t.name, t.settings.style ?? '-', t.settings.scope ?? '-', t.settings.code_prefix ?? '-']), s)),
+      : table(
+          ['TEAM', 'STYLE', 'SCOPE', 'CODE PREFIX', 'PHONE', 'E-MAIL'],
+          d.teams.map((t) => [t.name, t.settings.style ?? '-', t.settings.scope ?? '-', t.settings.code_prefix ?? '-', t.settings.phone ?? '-', t.settings.email ?? '-']),
+          s,
+        )),
   ]);
 }

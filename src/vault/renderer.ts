@@ -1,0 +1,152 @@
+// Rendering a letter for a family: the case's pseudonym for the worker and
+// the team's functional contact details go into a logic-less template, the
+// output is written in the chosen format in memory, and the leak gate (the
+// same scanner as `scan`) checks every part of it, metadata included, before
+// the caller may write a byte to disk.
+import { longDate } from '../core/dates.js';
+import { CASE_FACING_PLACEHOLDERS, escapeForTemplate, parseTemplate, placeholderKind, renderTemplate } from '../core/template.js';
+import { UsageError } from '../errors.js';
+import type { TemplateSource } from '../formats/templates.js';
+import type { OutputFormat } from '../formats/write-document.js';
+import type { TextSegment } from '../formats/segments.js';
+import type { Cases } from './cases.js';
+import type { Pseudonyms } from './pseudonyms.js';
+import type { Finding, Scanner } from './scanner.js';
+import type { Teams } from './teams.js';
+
+export interface RenderRequest {
+  template: TemplateSource;
+  reference: string;
+  worker: string;
+  /** --set and --data values. */
+  values: Record<string, string>;
+  format: OutputFormat;
+  /** The output's file name, for messages. */
+  outName: string;
+}
+
+/** A finding of the leak gate, with where in the template it came from. */
+export interface GateFinding extends Finding {
+  source: string;
+}
+
+export interface Rendered {
+  bytes: Uint8Array;
+  /** The pseudonym written into the document. */
+  pseudonym: { id: string; name: string; formal: string };
+  blocked: GateFinding[];
+  /** Low-confidence findings (a surname or first name alone): reported, not blocking. */
+  low: number;
+  /** Milliseconds spent rendering and in the leak gate. */
+  timings: { render: number; gate: number };
+}
+
+const FORMATS_OF_DOCX: readonly OutputFormat[] = ['docx'];
+
+export class Renderer {
+  constructor(
+    private readonly cases: Cases,
+    private readonly pseudonyms: Pseudonyms,
+    private readonly teams: Teams,
+    private readonly scanner: Scanner,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The values a template can see for this case and worker (issuing a pseudonym if needed). */
+  private caseFacing(reference: string, worker: string, language: 'nl' | 'en'): { values: Map<string, string>; pseudonym: Rendered['pseudonym'] } {
+    const caseRow = this.cases.find(reference);
+    const p = this.pseudonyms.get(reference, worker);
+    const team = this.cases.team(caseRow);
+    const contact = this.teams.contact(team);
+    const values = new Map<string, string>([
+      ['worker.name', p.pseudonym],
+      ['worker.formal_name', p.formal],
+      ['case.reference', reference],
+      ['today', longDate(this.now(), language)],
+    ]);
+    if (team) values.set('team.name', team);
+    if (contact.phone) values.set('team.phone', contact.phone);
+    if (contact.email) values.set('team.email', contact.email);
+    if (contact.address) values.set('team.address', contact.address);
+    return { values, pseudonym: { id: p.id, name: p.pseudonym, formal: p.formal } };
+  }
+
+  async render(req: RenderRequest): Promise<Rendered> {
+    const t0 = performance.now();
+    const { template: t } = req;
+    if (t.type === 'docx' && !FORMATS_OF_DOCX.includes(req.format)) {
+      throw new UsageError(`a Word template renders to .docx only, not .${req.format}`, 'render to .docx, or use a .md, .txt or .html template for .pdf, .html, .md or .txt');
+    }
+    const { values, pseudonym } = this.caseFacing(req.reference, req.worker, t.language);
+    for (const [k, v] of Object.entries(req.values)) values.set(k, v);
+    const team = values.get('team.name');
+    const meta = { title: documentTitle(t.name), author: team ?? 'Jeugdbescherming', language: t.language, created: this.now() };
+    let bytes: Uint8Array;
+    if (t.type === 'docx') {
+      const { renderDocx } = await import('../formats/render-docx.js');
+      bytes = await renderDocx(t.bytes!, t.name, { values, isKnown: (n) => placeholderKind(n) !== 'unknown', author: meta.author, title: meta.title });
+    } else {
+      const parsed = parseTemplate(t.text!, t.name);
+      const rendered = renderTemplate(parsed, values, { escape: escapeForTemplate(`x.${t.type}`) }).text;
+      bytes = await formatText(rendered, t.type, req.format, meta);
+    }
+    const t1 = performance.now();
+    const { blocked, low } = await this.gate(bytes, req, values);
+    return { bytes, pseudonym, blocked, low, timings: { render: t1 - t0, gate: performance.now() - t1 } };
+  }
+
+  /**
+   * Scans the output as `scan` would read the file, and says for each
+   * high-confidence finding which placeholder value or template line it came from.
+   */
+  private async gate(bytes: Uint8Array, req: RenderRequest, values: Map<string, string>): Promise<{ blocked: GateFinding[]; low: number }> {
+    const { readBytes } = await import('../formats/read-file.js');
+    const kind = req.format === 'md' || req.format === 'txt' ? 'text' : req.format;
+    const { findings } = await this.scanner.scan(await readBytes(kind, bytes, req.outName));
+    const high = findings.filter((f) => f.confidence === 'high');
+    if (high.length === 0) return { blocked: [], low: findings.length };
+    const origins = await this.origins(req.template, values);
+    const blocked = high.map((f) => ({ ...f, source: origins.find((o) => sameFinding(o.finding, f))?.source ?? 'the rendered document' }));
+    return { blocked, low: findings.length - high.length };
+  }
+
+  /** Findings in each value given (by its placeholder) and in the template itself (by line). */
+  private async origins(t: TemplateSource, values: Map<string, string>): Promise<{ finding: Finding; source: string }[]> {
+    const out: { finding: Finding; source: string }[] = [];
+    for (const [name, value] of values) {
+      if (CASE_FACING_PLACEHOLDERS.includes(name) && name !== 'team.address') continue;
+      for (const f of (await this.scanner.scan([{ location: 'value', text: value }])).findings) out.push({ finding: f, source: `the value of {{${name}}}` });
+    }
+    let segments: TextSegment[];
+    if (t.type === 'docx') {
+      const { readBytes } = await import('../formats/read-file.js');
+      segments = await readBytes('docx', t.bytes!, t.name);
+    } else segments = [{ location: 'template', text: t.text! }];
+    for (const f of (await this.scanner.scan(segments)).findings) {
+      const where = f.location === 'template' || f.location === 'body' ? '' : ` (${f.location})`;
+      out.push({ finding: f, source: `${t.builtin ? 'built-in template' : 'template'} ${t.name}${f.line ? ` line ${f.line}` : ''}${where}` });
+    }
+    return out;
+  }
+}
+
+function sameFinding(a: Finding, b: Finding): boolean {
+  const norm = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}@]+/gu, ' ').trim();
+  return a.kind === b.kind && (a.worker === b.worker || norm(a.text) === norm(b.text));
+}
+
+function documentTitle(template: string): string {
+  const base = template.split(/[\\/]/u).pop() ?? template;
+  return base.replace(/\.[^.]+$/u, '');
+}
+
+/** A filled-in .md, .txt or .html template in the output format. */
+async function formatText(text: string, type: 'md' | 'txt' | 'html', format: OutputFormat, meta: import('../formats/write-document.js').DocumentMeta): Promise<Uint8Array> {
+  const utf8 = (s: string) => new TextEncoder().encode(s);
+  // The same type out as in: the filled-in source is the document.
+  if ((type === 'md' && format === 'md') || (type === 'txt' && format === 'txt') || (type === 'html' && format === 'html')) return utf8(text);
+  const { markdownToBlocks, htmlToBlocks, textToBlocks } = await import('../formats/markdown.js');
+  const blocks = type === 'md' ? await markdownToBlocks(text) : type === 'html' ? await htmlToBlocks(text) : textToBlocks(text);
+  const { writeDocument } = await import('../formats/write-document.js');
+  return writeDocument(blocks, meta, format);
+}
