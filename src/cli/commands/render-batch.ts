@@ -64,8 +64,16 @@ export async function batch(ctx: Ctx, o: RenderOptions): Promise<number> {
   // Letters go by post or secure mail: PDF unless told otherwise (a Word template stays Word).
   const format: OutputFormat = o.format ?? (template.type === 'docx' ? 'docx' : 'pdf');
   const names = new Map<string, number>();
+  const taken = new Set(rows.flatMap((r) => (r.file ? [r.file] : [])));
   for (const row of rows) {
-    const name = row.file ?? `${safeName(row.reference)}_${safeName(row.worker)}.${format}`;
+    let name = row.file;
+    if (name === undefined) {
+      // CASE_WORKER.pdf, then CASE_WORKER-2.pdf, … for more letters to the same family.
+      const stem = `${safeName(row.reference)}_${safeName(row.worker)}`;
+      name = `${stem}.${format}`;
+      for (let n = 2; taken.has(name); n++) name = `${stem}-${n}.${format}`;
+      taken.add(name);
+    }
     if (path.basename(name) !== name) throw new UsageError(`line ${row.line}: "out" must be a file name, not a path`);
     if (row.file && formatOf(name) !== format) throw new UsageError(`line ${row.line}: ${name} does not end in .${format}`, 'every document of a batch has the same format (--format)');
     const seen = names.get(name);
