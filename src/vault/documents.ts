@@ -75,7 +75,8 @@ export class Documents {
     });
   }
 
-  private view(row: DocumentRow): DocumentView {
+  /** Opens a row's sealed record (verify calls this for every row). */
+  view(row: DocumentRow): DocumentView {
     const record = JSON.parse(openField(this.ctx.key('casefacing'), row.record, { table: 'documents', column: 'record', rowId: row.id })) as DocumentRecord;
     return { id: row.id, kind: row.kind, created_at: row.created_at, reissue_of: row.reissue_of, ...record };
   }

@@ -24,6 +24,9 @@ export interface Redaction {
 }
 
 export class Redactor {
+  /** The pseudonyms written into the copy (id -> name), for the document register. */
+  readonly used = new Map<string, string>();
+
   constructor(
     private readonly ctx: VaultContext,
     private readonly cases: Cases,
@@ -46,6 +49,7 @@ export class Redactor {
     if (placeholder) return placeholder;
     if (!f.worker || !caseWorkers.has(f.worker)) return UNKNOWN_WORKER;
     const p = this.pseudonyms.get(reference, f.worker);
+    this.used.set(p.id, p.pseudonym);
     // Keep a title ("mevrouw Özdemir" -> "mevrouw E. Smit"); initials stay initials.
     const words = f.text.split(/\s+/u);
     const title = words.length > 1 && TITLES.has(words[0]!.toLowerCase().replace(/\.$/u, '')) ? `${words[0]} ` : '';

@@ -231,7 +231,7 @@ export class Vault {
   }
 
   verify(): VerifyReport {
-    return verifyVault(this.ctx, { workers: this.workers, cases: this.cases, pseudonyms: this.pseudonyms, audit: this.audit });
+    return verifyVault(this.ctx, { workers: this.workers, cases: this.cases, pseudonyms: this.pseudonyms, audit: this.audit, documents: this.documents });
   }
 
   /** Users with their role and key-derivation cost (no secrets). */

@@ -6,6 +6,7 @@ import type { VaultContext } from './context.js';
 import type { Workers } from './workers.js';
 import type { AuditLog } from './audit.js';
 import type { Cases } from './cases.js';
+import type { Documents } from './documents.js';
 import type { Pseudonyms } from './pseudonyms.js';
 
 export interface VerifyParts {
@@ -13,12 +14,13 @@ export interface VerifyParts {
   cases: Cases;
   pseudonyms: Pseudonyms;
   audit: AuditLog;
+  documents: Documents;
 }
 
 export interface VerifyReport {
   ok: boolean;
   problems: string[];
-  checked: { workers: number; keyslots: number; cases: number; pseudonyms: number; audit_entries: number };
+  checked: { workers: number; keyslots: number; cases: number; pseudonyms: number; documents: number; audit_entries: number };
 }
 
 export function verifyVault(ctx: VaultContext, parts: VerifyParts): VerifyReport {
@@ -29,7 +31,7 @@ export function verifyVault(ctx: VaultContext, parts: VerifyParts): VerifyReport
     // Damage that stops the walk (e.g. unreadable pages) is itself the finding.
     if (!(e instanceof SchuilnaamError)) throw e;
     problems.push(e.message);
-    return { ok: false, problems, checked: { workers: 0, keyslots: 0, cases: 0, pseudonyms: 0, audit_entries: 0 } };
+    return { ok: false, problems, checked: { workers: 0, keyslots: 0, cases: 0, pseudonyms: 0, documents: 0, audit_entries: 0 } };
   }
 }
 
@@ -91,6 +93,7 @@ function checkAll(ctx: VaultContext, parts: VerifyParts, problems: string[]): Ve
   // Case-facing records: every sealed field must open where it is.
   let cases = 0;
   let pseudonyms = 0;
+  let documents = 0;
   if (ctx.keyring.has('casefacing')) {
     const collect = (fn: () => void) => {
       try {
@@ -108,6 +111,10 @@ function checkAll(ctx: VaultContext, parts: VerifyParts, problems: string[]): Ve
       pseudonyms++;
       collect(() => parts.pseudonyms.view(row));
     }
+    for (const row of ctx.documents.list()) {
+      documents++;
+      collect(() => parts.documents.view(row));
+    }
     for (const id of ctx.cases.activeResemblingWorkers()) {
       problems.push(`pseudonym ${id} resembles a real worker's surname; rotate it`);
     }
@@ -121,7 +128,7 @@ function checkAll(ctx: VaultContext, parts: VerifyParts, problems: string[]): Ve
   return {
     ok: problems.length === 0,
     problems,
-    checked: { workers: count, keyslots: slots.length, cases, pseudonyms, audit_entries: auditEntries },
+    checked: { workers: count, keyslots: slots.length, cases, pseudonyms, documents, audit_entries: auditEntries },
   };
 }
 

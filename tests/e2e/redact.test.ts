@@ -38,7 +38,12 @@ describe('redact', () => {
   it('replaces names by the case pseudonyms, others by [medewerker], contacts by placeholders; the copy scans clean', async () => {
     fs.writeFileSync(path.join(sb.dir, 'concept.txt'), DRAFT);
     const r = expectOk(await run(['redact', 'concept.txt', '--case', 'JB-R-1', '--out', 'brief.txt', '--json']));
-    expect(json<{ path: string; replaced: number; low_left: number }>(r)).toEqual({ path: 'brief.txt', replaced: 6, low_left: 1 });
+    expect(json<{ document: string; path: string; replaced: number; low_left: number }>(r)).toEqual({ document: expect.stringMatching(/^D-[0-9a-z]{8}$/u), path: 'brief.txt', replaced: 6, low_left: 1 });
+    // Registered like a rendered letter: the case's document list names it with the pseudonyms it carries.
+    const docs = json<{ documents: { id: string; kind: string; path: string; pseudonyms: string[] }[] }>(expectOk(await run(['document', 'list', '--case', 'JB-R-1', '--json'])));
+    const doc = docs.documents.find((d) => d.id === json<{ document: string }>(r).document)!;
+    expect(doc).toMatchObject({ kind: 'redact', path: path.join(sb.dir, 'brief.txt') });
+    expect(doc.pseudonyms.length).toBe(2);
     const out = fs.readFileSync(path.join(sb.dir, 'brief.txt'), 'utf8');
     const berg = json<{ pseudonym: string; formal: string }>(await run(['pseudonym', 'get', '--case', 'JB-R-1', '--worker', ids.berg!, '--json']));
     const koc = json<{ formal: string }>(await run(['pseudonym', 'get', '--case', 'JB-R-1', '--worker', ids.koc!, '--json']));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExitCode, UsageError } from '../../errors.js';
@@ -56,30 +57,49 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
   const outcome = await withVault(ctx, async (v) => {
     const { Scanner } = await import('../../vault/scanner.js');
     const scanner = new Scanner(v.scanIndex);
+    const redactor = v.redactor();
     let output: { bytes: Uint8Array; replaced: number; low_left: number };
     let check: TextSegment[];
     if (word) {
-      output = await v.redactor().redactDocx(bytes, path.basename(o.input), o.reference, scanner);
+      output = await redactor.redactDocx(bytes, path.basename(o.input), o.reference, scanner);
       check = await readBytes('docx', output.bytes, path.basename(o.out));
     } else {
       const source = html ? decodeHtml(bytes) : decodeText(bytes);
       const segmentsOf = async (t: string): Promise<TextSegment[]> => (html ? htmlToSegments(t) : [{ location: 'body', text: t }]);
-      const r = await v.redactor().redactSource(source, await segmentsOf(source), o.reference, scanner, html ? escapeHtml : (t) => t);
+      const r = await redactor.redactSource(source, await segmentsOf(source), o.reference, scanner, html ? escapeHtml : (t) => t);
       output = { bytes: Buffer.from(r.text, 'utf8'), replaced: r.replaced, low_left: r.low_left };
       check = await segmentsOf(r.text);
     }
     // The redacted copy must pass the same gate as any other document, metadata included.
     const leftover = (await scanner.scan(check)).findings.filter((f) => f.confidence === 'high');
-    return { r: output, leftover };
+    if (leftover.length > 0) return { r: output, leftover, document: null };
+    writeAtomically(o.out, output.bytes);
+    // Registered like a rendered letter, so a rotation lists it too.
+    const document = v.documents.register(
+      'redact',
+      {
+        case: o.reference,
+        worker: null,
+        template: path.resolve(o.input),
+        builtin: false,
+        language: 'nl',
+        format: path.extname(o.out).slice(1).toLowerCase(),
+        path: path.resolve(o.out),
+        sha256: createHash('sha256').update(output.bytes).digest('hex'),
+        values: {},
+        pseudonyms: [...redactor.used.values()],
+      },
+      [...redactor.used.keys()],
+    );
+    return { r: output, leftover, document };
   });
   if (outcome.leftover.length > 0) {
     for (const f of outcome.leftover) ctx.term.error(`after redaction, ${f.location}${f.line ? ` line ${f.line}` : ''}: ${f.kind} "${f.text}" is still there`);
     ctx.term.hint('nothing was written; redact these by hand');
     return ExitCode.no;
   }
-  writeAtomically(o.out, outcome.r.bytes);
-  emit(ctx, { path: o.out, replaced: outcome.r.replaced, low_left: outcome.r.low_left }, (d) => [
-    `redacted ${d.replaced} finding${d.replaced === 1 ? '' : 's'} -> ${d.path} (scanned again: clean)`,
+  emit(ctx, { document: outcome.document, path: o.out, replaced: outcome.r.replaced, low_left: outcome.r.low_left }, (d) => [
+    `redacted ${d.replaced} finding${d.replaced === 1 ? '' : 's'} -> ${d.path} (scanned again: clean; registered as ${d.document})`,
     ...(d.low_left > 0 ? [`${d.low_left} low-confidence finding${d.low_left === 1 ? '' : 's'} left as they were (a surname or first name alone); check them with "schuilnaam scan --strict"`] : []),
   ]);
   return ExitCode.ok;

@@ -13,7 +13,7 @@ export async function verify(ctx: Ctx): Promise<number> {
     const report = vault.verify();
     emit(ctx, report, (r, s) =>
       r.ok
-        ? `${s.green('ok')}: ${plural(r.checked.workers, 'worker')}, ${plural(r.checked.cases, 'case')}, ${plural(r.checked.pseudonyms, 'pseudonym')}, ${plural(r.checked.audit_entries, 'audit entry', 'audit entries')} and ${plural(r.checked.keyslots, 'keyslot')} checked, no problems`
+        ? `${s.green('ok')}: ${plural(r.checked.workers, 'worker')}, ${plural(r.checked.cases, 'case')}, ${plural(r.checked.pseudonyms, 'pseudonym')}, ${plural(r.checked.documents, 'document')}, ${plural(r.checked.audit_entries, 'audit entry', 'audit entries')} and ${plural(r.checked.keyslots, 'keyslot')} checked, no problems`
         : [`${s.red('problems found')}: ${r.problems.length}`, ...r.problems.map((p) => `  ${p}`)],
     );
     return report.ok ? ExitCode.ok : ExitCode.no;
