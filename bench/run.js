@@ -6,6 +6,7 @@ const BENCHMARKS = {
   vault: () => import('./vault.js'),
   pseudonyms: () => import('./pseudonyms.js'),
   scan: () => import('./scan.js'),
+  render: () => import('./render.js'),
 };
 
 const args = process.argv.slice(2);

@@ -37,6 +37,15 @@ function reportError(e: unknown, argv: string[], rt: Runtime, state: RunState): 
 
 /** Used by bin/schuilnaam.js. */
 export async function run(): Promise<void> {
+  // "schuilnaam scan … | head": the reader went away. Stop quietly with the
+  // status of a process ended by SIGPIPE (128 + 13), as other command-line
+  // tools do, never 0: the work may not be finished. Vault writes are
+  // transactions and output files are renamed into place, so nothing is
+  // left half-done.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(141);
+    throw e;
+  });
   const code = await main(process.argv.slice(2), {
     stdin: process.stdin,
     stdout: process.stdout,
