@@ -18,7 +18,10 @@ IJsbrand;de;Vries;;i.devries@jb-voorbeeld.nl;020-1234567;P-10233;Team Noord
 `;
 
 function quote(arg: string): string {
-  return /^[\w./=:@+-]+$/u.test(arg) ? arg : `"${arg.replace(/(["\\$`])/gu, '\\$1')}"`;
+  if (/^[\w./=:@+-]+$/u.test(arg)) return arg;
+  // Single quotes show a typed "\n" as the user would type it.
+  if (arg.includes('\\') && !arg.includes("'")) return `'${arg}'`;
+  return `"${arg.replace(/(["\\$`])/gu, '\\$1')}"`;
 }
 
 class Tour {
@@ -135,6 +138,11 @@ export async function demo(ctx: Ctx, _args: string[], opts: Record<string, unkno
     t.run(['case', 'assign', 'JB-2026-0043', sanne]);
     t.run(['case', 'assign', 'JB-2026-0042', koen]);
 
+    t.heading("The team's functional contact details: the only ones a letter may carry");
+    t.run(['team', 'set', 'Team Noord', '--phone', '020 555 0100', '--email', 'team-noord@jb-voorbeeld.nl', '--address', 'Postbus 1234\\n1000 AB Amsterdam']);
+    t.run(['team', 'set', 'Team Noord', '--email', 's.vanderwal@jb-voorbeld.nl'.replace('voorbeld', 'voorbeeld')], undefined, 2);
+    t.say("A worker's own mailbox or number is refused as the team's.");
+
     t.heading('A caseworker asks for her pseudonym: one per case, stable until rotated');
     const leaked = t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--worker', sanne]);
     t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--worker', sanne, '--json']);
@@ -143,9 +151,29 @@ export async function demo(ctx: Ctx, _args: string[], opts: Record<string, unkno
     t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--worker', koen, '--style', 'code']);
     t.say('Some teams sign with a code; its last character is a check character, so a mistyped code is caught.');
 
+    t.heading('She invites the parents to a meeting at the police station, as Word and as PDF');
+    t.run(['template', 'list']);
+    const invite = ['--set', 'onderwerp=hoe het met de kinderen gaat', '--set', 'datum=dinsdag 1 december 2026', '--set', 'tijd=14.00 uur', '--set', 'locatie=Politiebureau Centrum, Stationsplein 1, Zwolle'];
+    t.run(['render', 'uitnodiging', '--case', 'JB-2026-0042', '--worker', sanne, '--out', 'uitnodiging.docx', ...invite]);
+    const pdf = JSON.parse(t.run(['render', 'uitnodiging', '--case', 'JB-2026-0042', '--worker', sanne, '--out', 'uitnodiging.pdf', ...invite, '--json'])) as { document: string };
+    t.say('Both carry her pseudonym and the team\'s phone, mailbox and address; the Word and PDF author is the team. Both passed the leak gate and are registered.');
+
+    t.heading("A colleague's own template names a real person: the leak gate refuses it and writes nothing");
+    fs.writeFileSync(
+      path.join(dir, 'eigen-brief.md'),
+      'Geachte ouder(s)/verzorger(s),\n\nNa overleg met Koen Özdemir hebben wij besloten om {{besluit}}.\n\nMet vriendelijke groet,\n\n{{worker.name}}\n{{team.name}}\n',
+    );
+    ctx.term.out(ctx.term.style.cyan('$ cat eigen-brief.md'));
+    ctx.term.out(fs.readFileSync(path.join(dir, 'eigen-brief.md'), 'utf8').trimEnd());
+    t.run(['render', 'eigen-brief.md', '--case', 'JB-2026-0042', '--worker', sanne, '--out', 'brief-besluit.pdf', '--set', 'besluit=het gesprek te verplaatsen'], undefined, 1);
+    ctx.term.out(ctx.term.style.cyan('$ ls brief-besluit.pdf'));
+    ctx.term.out(fs.existsSync(path.join(dir, 'brief-besluit.pdf')) ? 'brief-besluit.pdf' : 'ls: brief-besluit.pdf: no such file');
+
     t.heading(`A parent posts "${leaked}" with a photo in a Facebook group: the security officer rotates it`);
     t.run(['rotate', '--pseudonym', leaked, '--reason', 'doxed in a closed Facebook group', '--dry-run']);
     t.run(['rotate', '--pseudonym', leaked, '--reason', 'doxed in a closed Facebook group', '--how', 'photo and name posted', '--yes']);
+    t.say('The rotation lists the letters already sent that carry the old name. Reissue one with the new name:');
+    t.run(['render', '--reissue', pdf.document]);
     t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--worker', sanne]);
     t.say(`"${leaked}" is never issued again. Sanne's name in case JB-2026-0043 is untouched.`);
     t.run(['pseudonym', 'history', '--worker', sanne]);
