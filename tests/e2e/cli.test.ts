@@ -210,6 +210,21 @@ describe('stack traces', () => {
   });
 });
 
+describe('a closed stdout', () => {
+  it('scan piped into a reader that stops early ends with status 141 and no stack trace', async () => {
+    // Enough findings that the JSON is far bigger than a pipe buffer.
+    const file = path.join(sb.dir, 'many.txt');
+    fs.writeFileSync(file, 'Hanneke van der Linde schreef.\n'.repeat(20_000));
+    // bash's PIPESTATUS holds the scan's own status, not head's.
+    const b = await execa('bash', ['-c', `${sh(process.execPath)} ${sh(BIN)} scan ${sh(file)} --json --passphrase-file ${sh(sb.passFile)} | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`], {
+      env: { ...sb.env },
+      reject: false,
+    });
+    expect(b.stdout.trim()).toBe('141');
+    expect(b.stderr).not.toMatch(STACK_LINE);
+  });
+});
+
 describe('verify', () => {
   it('a healthy vault: exit 0, human and --json {"ok":true,"problems":[]}', async () => {
     const human = ok(await sb.runP(['verify']));
