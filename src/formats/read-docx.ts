@@ -312,7 +312,12 @@ function numbered(names: string[], pattern: RegExp): string[] {
   return names.filter((n) => pattern.test(n)).sort((a, b) => num(a) - num(b) || a.localeCompare(b));
 }
 
-const WANTED = /^(word\/[^/]+\.xml|word\/_rels\/[^/]+\.rels|docProps\/(core|app|custom)\.xml|customXml\/item\d*\.xml|_rels\/\.rels)$/u;
+// Every XML part is read: the known ones by what they mean, any other one
+// (building blocks, charts, SmartArt, …) for all its text, so that nothing a
+// family could open in Word goes unseen.
+const WANTED = /^(?!\[Content_Types\]\.xml$).+\.(xml|rels)$/iu;
+/** Parts whose text says nothing (styles, fonts, themes, numbering) or that are read above. */
+const SKIP_GENERIC = /^(word\/(styles|stylesWithEffects|fontTable|webSettings|numbering|settings|document|header\d*|footer\d*|footnotes|endnotes|comments|people)\.xml|word\/theme\/.*|.*\.rels|docProps\/(core|app|custom)\.xml|customXml\/item\d*\.xml)$/u;
 
 export const readDocx: SegmentReader = async (bytes, name) => {
   const fail = (reason: string) => new UsageError(`${name} is not a readable Word document: ${reason}`);
@@ -414,6 +419,15 @@ export const readDocx: SegmentReader = async (bytes, name) => {
     if (custom) walkCustomProperties(Parser, custom, out);
     for (const part of numbered(names, /^customXml\/item(\d*)\.xml$/u)) {
       walkAllText(Parser, xml(part)!, (text) => out.value('metadata:custom-xml', text));
+    }
+
+    for (const part of names.filter((n) => n !== mainPath && !SKIP_GENERIC.test(n)).sort()) {
+      const x = xml(part)!;
+      if (part.startsWith('word/glossary/') && /<w:t\b/u.test(x)) walkWordPart(Parser, x, 'glossary', out);
+      else {
+        const where = part.startsWith('word/charts/') ? 'chart' : part.startsWith('word/diagrams/') ? 'diagram' : `part:${part}`;
+        walkAllText(Parser, x, (text) => out.value(where, text));
+      }
     }
 
     for (const embedded of allNames.filter((n) => n.startsWith('word/embeddings/'))) {

@@ -392,6 +392,7 @@ function appXml(old: string, author: string): string {
  *   removed with their relationships and content types.
  * - The thumbnail is removed: it shows whatever was saved last, maybe a real
  *   letter, and nothing can scan a picture.
+ * - Building blocks (word/glossary/: AutoText, Quick Parts) are removed.
  * - The attached template is unlinked: its path usually runs through a
  *   user's profile folder (C:\Users\name\…).
  * w:rsid revision ids stay: random numbers that name no one.
@@ -407,6 +408,14 @@ function cleanMetadata(files: Files, options: RenderDocxOptions): Files {
 
   dropPart(files, 'docProps/custom.xml', '_rels/.rels');
   dropPart(files, 'word/people.xml', 'word/_rels/document.xml.rels');
+  // Building blocks (AutoText, Quick Parts) travel with a template: a
+  // colleague's saved signature must not go out with the letter.
+  if (Object.keys(files).some((f) => f.startsWith('word/glossary/'))) {
+    for (const f of Object.keys(files)) if (f.startsWith('word/glossary/')) delete files[f];
+    dropRelationships(files, 'word/_rels/document.xml.rels', (type, target) => type.endsWith('/glossaryDocument') || target.replace(/^\/?(word\/)?/u, '').startsWith('glossary/'));
+    const ct = text(files[CONTENT_TYPES]!).replace(/<Override\b[^>]*?(?:\/>|>\s*<\/Override>)/gu, (e) => (attribute(e, 'PartName')?.startsWith('/word/glossary/') ? '' : e));
+    files[CONTENT_TYPES] = utf8(ct);
+  }
   for (const target of dropRelationships(files, '_rels/.rels', (type) => type.endsWith('/thumbnail'))) {
     const path = resolveTarget('_rels/.rels', target);
     delete files[path];

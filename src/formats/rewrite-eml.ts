@@ -46,6 +46,8 @@ const STRUCTURE = new Set(['mime-version', 'content-type', 'content-transfer-enc
 const FIELD_LINE = /^[!-9;-~]+[ \t]*:/u;
 /** The separator line an mbox puts before each message ("From jan@example.org Mon Jan  5 …"). */
 const MBOX_LINE = /^From \S/u;
+/** A message id as In-Reply-To and References list them. */
+const MESSAGE_ID = /<[^<>\s]+@[^<>\s]+>/gu;
 
 type Kind = 'text' | 'html' | 'docx';
 
@@ -78,19 +80,31 @@ function kindOf(filename: string | null, mimeType: string): Kind | undefined {
   return MIME_KINDS[mimeType.toLowerCase()];
 }
 
+/** A value bound for a header (a display name, the subject, a file name) on one line, whatever the redactor returned. */
+function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]+/gu, ' ').trim();
+}
+
 function toBytes(content: ArrayBuffer | Uint8Array | string): Uint8Array {
   if (typeof content === 'string') return new TextEncoder().encode(content);
   return content instanceof Uint8Array ? content : new Uint8Array(content);
 }
 
-function flatten(list: readonly Address[] | Address | undefined): Mailbox[] {
+/**
+ * Every mailbox of every header line of one kind. postal-mime keeps only the
+ * first From and Sender mailbox; a second author, or a second From line, would
+ * vanish from the copy without a word.
+ */
+function mailboxesOf(email: Email, key: MailboxHeader, parseAddresses: (value: string) => Address[]): Mailbox[] {
   const out: Mailbox[] = [];
-  // Group names ("Team Noord:") are dropped with the group: they are free text
-  // that could name someone, and the members are what a reply needs.
-  const all: readonly Address[] = list === undefined ? [] : 'name' in list ? [list] : list;
-  for (const a of all) {
-    if (a.group) out.push(...a.group.map((m) => ({ name: m.name, address: m.address })));
-    else out.push({ name: a.name, address: a.address });
+  for (const h of email.headers) {
+    if (h.key !== key || h.value.trim() === '') continue;
+    // Group names ("Team Noord:") are dropped with the group: they are free
+    // text that could name someone, and the members are what a reply needs.
+    for (const a of parseAddresses(h.value)) {
+      if (a.group) out.push(...a.group.map((m) => ({ name: m.name, address: m.address })));
+      else out.push({ name: a.name, address: a.address });
+    }
   }
   return out;
 }
@@ -199,33 +213,47 @@ export async function rewriteEml(bytes: Uint8Array, name: string, r: EmlRedactor
   if (refused.length > 0) {
     throw new UsageError(`${name} has attachments that cannot be redacted: ${refused.join(', ')}`, 'remove them, or redact them separately and attach the copies');
   }
-  if (!email.from) throw new UsageError(`${name} has no sender: it has no From header`, 'add a From line with the team mailbox, or redact the text by hand');
-
+  const { addressParser } = await import('postal-mime');
   const dropped = droppedHeaders(email);
 
-  const mailboxes = async (list: readonly Address[] | Address | undefined, header: MailboxHeader) => {
+  const redactMailboxes = async (header: MailboxHeader) => {
     const out: Mailbox[] = [];
-    for (const m of flatten(list)) {
+    for (const m of mailboxesOf(email, header, addressParser)) {
       const kept = await r.mailbox(m, header);
-      if (!kept || kept.address.trim() === '') continue;
+      if (!kept || oneLine(kept.address) === '') continue;
       // The name the caller chose is run through the text redactor as well: an
       // external correspondent's display name ("Fam. de Vries") is free text.
-      const display = kept.name.trim() === '' ? '' : (await r.text(kept.name, `mail-header:${header}`)).trim();
-      out.push({ name: display, address: kept.address.trim() });
+      const display = kept.name.trim() === '' ? '' : oneLine(await r.text(kept.name, `mail-header:${header}`));
+      out.push({ name: display, address: oneLine(kept.address) });
     }
     return out;
   };
-  const from = await mailboxes(email.from, 'from');
-  if (from.length === 0) throw new UsageError(`${name} has no sender left after redaction`, 'the sender must map to a mailbox, such as the team\'s functional address');
-  const sender = await mailboxes(email.sender, 'sender');
-  const replyTo = await mailboxes(email.replyTo, 'reply-to');
-  const to = await mailboxes(email.to, 'to');
-  const cc = await mailboxes(email.cc, 'cc');
+  if (mailboxesOf(email, 'from', addressParser).length === 0) {
+    throw new UsageError(`${name} has no sender: it has no From header`, 'add a From line with the team mailbox, or redact the text by hand');
+  }
+  const from = await redactMailboxes('from');
+  if (from.length === 0) throw new UsageError(`${name} has no sender left after redaction`, "the sender must map to a mailbox, such as the team's functional address");
+  const sender = await redactMailboxes('sender');
+  const replyTo = await redactMailboxes('reply-to');
+  const to = await redactMailboxes('to');
+  const cc = await redactMailboxes('cc');
 
-  const subject = email.subject !== undefined && email.subject.trim() !== '' ? await r.text(email.subject, 'mail-header:subject') : undefined;
+  const subject = email.subject !== undefined && email.subject.trim() !== '' ? oneLine(await r.text(email.subject, 'mail-header:subject')) : undefined;
   const rawDate = email.headers.find((h) => h.key === 'date')?.value;
   const date = rawDate === undefined ? null : rewriteDate(rawDate);
   if (rawDate !== undefined && date === null) dropped.push('Date');
+
+  // Only the message ids: RFC 822 still allowed a phrase here ("Jolanda's
+  // message of 3 Feb"), which is free text.
+  const ids = (header: 'in-reply-to' | 'references', label: string) => {
+    const value = email.headers.find((h) => h.key === header)?.value;
+    if (value === undefined) return undefined;
+    const found = value.match(MESSAGE_ID);
+    if (!found) dropped.push(label);
+    return found?.join(' ');
+  };
+  const inReplyTo = ids('in-reply-to', 'In-Reply-To');
+  const references = ids('references', 'References');
 
   const text = email.text !== undefined ? await r.text(email.text, 'body') : undefined;
   const html = email.html !== undefined ? await r.html(email.html, 'html') : undefined;
@@ -236,7 +264,7 @@ export async function rewriteEml(bytes: Uint8Array, name: string, r: EmlRedactor
     const filename = a.filename?.trim() || null;
     const kind = kindOf(filename, a.mimeType)!; // unredactable() refused the rest
     const content = toBytes(a.content);
-    const newName = filename ? (await r.text(filename, 'attachment-name')).trim() : '';
+    const newName = filename ? oneLine(await r.text(filename, 'attachment-name')) : '';
     const where = `attachment:${label}`;
     let part: { content: string | Buffer; contentType: string };
     switch (kind) {
@@ -263,25 +291,31 @@ export async function rewriteEml(bytes: Uint8Array, name: string, r: EmlRedactor
 
   // A fresh Message-ID on the (redacted) sender's domain: MailComposer would
   // otherwise fall back to the machine's host name when it finds no domain.
-  const domain = /@([^@\s<>]+)$/u.exec(from[0]!.address)?.[1] ?? 'localhost';
+  const domain = /@([a-z0-9-]+(?:\.[a-z0-9-]+)+)$/iu.exec(from[0]!.address)?.[1] ?? 'localhost';
   const messageId = `<${randomBytes(16).toString('hex')}@${domain}>`;
 
   const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
   type Options = ConstructorParameters<typeof MailComposer>[0];
+  // From may hold several authors (RFC 5322 3.6.2), which the typings do not allow for.
   const options: Options & { boundaryPrefix: string } = {
-    from: from[0],
+    from: (from.length === 1 ? from[0] : from) as Options['from'],
     ...(sender.length > 0 ? { sender: sender[0] } : {}),
     ...(replyTo.length > 0 ? { replyTo } : {}),
     ...(to.length > 0 ? { to } : {}),
     ...(cc.length > 0 ? { cc } : {}),
     ...(subject !== undefined ? { subject } : {}),
     ...(date !== null ? { date } : {}),
-    ...(email.inReplyTo ? { inReplyTo: email.inReplyTo } : {}),
-    ...(email.references ? { references: email.references } : {}),
+    ...(inReplyTo ? { inReplyTo } : {}),
+    ...(references ? { references } : {}),
     messageId,
     ...(text !== undefined ? { text } : {}),
     ...(html !== undefined ? { html } : {}),
     attachments,
+    // Bodies in base64, not as MailComposer picks (7-bit or quoted-printable):
+    // those keep the text's bare LF line ends (not RFC 5322), and postal-mime
+    // reads the line break before a MIME boundary as part of the text, so each
+    // redaction would add an empty line. Base64 reads back byte for byte.
+    encoding: 'base64',
     // MailComposer itself writes no X-Mailer (only a transport does), but say so
     // in case that changes; and never let a part be read from a path or URL.
     xMailer: false,
@@ -290,8 +324,6 @@ export async function rewriteEml(bytes: Uint8Array, name: string, r: EmlRedactor
     // The default boundary prefix ("_NmP") names the library that wrote the message.
     boundaryPrefix: '--=_part',
   };
-  // From holds one mailbox (a second would need a Sender); the rest are kept as To.
-  if (from.length > 1) options.to = [...from.slice(1), ...((options.to as Mailbox[] | undefined) ?? [])];
   const out = await new MailComposer(options).compile().build();
   return { bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), dropped };
 }

@@ -103,25 +103,43 @@ export class Renderer {
     const { readBytes } = await import('../formats/read-file.js');
     const kind = req.format === 'md' || req.format === 'txt' ? 'text' : req.format;
     const { findings } = await this.scanner.scan(await readBytes(kind, bytes, req.outName));
+    if (req.format === 'md') {
+      // A Markdown letter is read on screen: "Jo**lan**da" shows as a name. What only shows there is added.
+      const { markdownToBlocks } = await import('../formats/markdown.js');
+      const { writeText } = await import('../formats/write-text.js');
+      const shown = await this.scanner.scan([{ location: 'as shown', text: writeText(await markdownToBlocks(new TextDecoder().decode(bytes))) }]);
+      for (const f of shown.findings) if (!findings.some((g) => sameFinding(g, f))) findings.push(f);
+    }
     const high = findings.filter((f) => f.confidence === 'high');
     if (high.length === 0) return { blocked: [], low: findings.length };
     const origins = await this.origins(req.template, values);
-    const blocked = high.map((f) => ({ ...f, source: origins.find((o) => sameFinding(o.finding, f))?.source ?? 'the rendered document' }));
+    // Each origin explains one finding: the same name in a value and in the template is two problems.
+    const blocked = high.map((f) => {
+      const at = origins.findIndex((o) => !o.used && sameFinding(o.finding, f));
+      if (at === -1) return { ...f, source: 'the rendered document' };
+      origins[at]!.used = true;
+      return { ...f, source: origins[at]!.source };
+    });
     return { blocked, low: findings.length - high.length };
   }
 
   /** Findings in each value given (by its placeholder) and in the template itself (by line). */
-  private async origins(t: TemplateSource, values: Map<string, string>): Promise<{ finding: Finding; source: string }[]> {
-    const out: { finding: Finding; source: string }[] = [];
+  private async origins(t: TemplateSource, values: Map<string, string>): Promise<{ finding: Finding; source: string; used?: boolean }[]> {
+    const out: { finding: Finding; source: string; used?: boolean }[] = [];
     for (const [name, value] of values) {
       if (CASE_FACING_PLACEHOLDERS.includes(name) && name !== 'team.address') continue;
       for (const f of (await this.scanner.scan([{ location: 'value', text: value }])).findings) out.push({ finding: f, source: `the value of {{${name}}}` });
     }
+    // The file name becomes the document's title.
+    for (const f of (await this.scanner.scan([{ location: 'title', text: documentTitle(t.name) }])).findings) {
+      out.push({ finding: f, source: "the template's file name (it becomes the document title)" });
+    }
     let segments: TextSegment[];
-    if (t.type === 'docx') {
-      const { readBytes } = await import('../formats/read-file.js');
-      segments = await readBytes('docx', t.bytes!, t.name);
-    } else segments = [{ location: 'template', text: t.text! }];
+    const { readBytes } = await import('../formats/read-file.js');
+    if (t.type === 'docx') segments = await readBytes('docx', t.bytes!, t.name);
+    // HTML as a browser shows it: entities decoded, tags inside a name joined; lines are the source's.
+    else if (t.type === 'html') segments = (await readBytes('html', new TextEncoder().encode(t.text!), t.name)).map((s) => (s.location === 'body' ? { ...s, location: 'template' } : s));
+    else segments = [{ location: 'template', text: t.text! }];
     for (const f of (await this.scanner.scan(segments)).findings) {
       const where = f.location === 'template' || f.location === 'body' ? '' : ` (${f.location})`;
       out.push({ finding: f, source: `${t.builtin ? 'built-in template' : 'template'} ${t.name}${f.line ? ` line ${f.line}` : ''}${where}` });
