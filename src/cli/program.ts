@@ -435,18 +435,19 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
 
   program
     .command('redact')
-    .summary('replace real names in a document with the case\'s pseudonyms (txt, md, html, docx)')
-    .argument('<file>', 'a .txt, .md, .html or .docx file')
+    .summary("replace real names in a document with the case's pseudonyms (txt, md, html, docx, eml)")
+    .argument('<file>', 'a .txt, .md, .html, .docx or .eml file')
     .requiredOption('--case <ref>', 'the case the document is for')
     .requiredOption('--out <file>', 'where to write the redacted copy (same type)')
     .option('--force', 'replace --out if it exists')
     .addHelpText(
       'before',
       about(
-        "Write a copy in which every high-confidence finding is replaced: a colleague's name by their pseudonym for this case (issued if needed), a worker not on the case by [medewerker], e-mail addresses, phone and personnel numbers by placeholders. The copy is scanned again and only written when clean. In HTML, text and attribute values (alt, title, …) are redacted; in Word, every run keeps its formatting and the author becomes the case's team (tracked changes and comments must be resolved first). E-mail redaction is planned.",
+        "Write a copy in which every high-confidence finding is replaced: a colleague's name by their pseudonym for this case (issued if needed), a worker not on the case by [medewerker], a worker's e-mail and phone by the team's functional ones (else placeholders), personnel numbers by [personeelsnummer]. The copy is scanned again and only written when clean, and it is registered like a rendered letter. In HTML, text and attribute values (alt, title, …) are redacted; in Word, every run keeps its formatting and the author becomes the case's team (tracked changes and comments must be resolved first). An e-mail is rebuilt with only From, To, Cc, Reply-To, Subject, Date and the bodies: tracing headers (Received, X-…, Organization) are left out, a worker's own address becomes the team mailbox, colleagues among the recipients are dropped, and text, HTML and Word attachments are redacted (other attachments refuse the message).",
         [
           ['redact a draft for a family', 'schuilnaam redact concept.txt --case JB-2026-0042 --out brief.txt'],
           ['a Word draft, keeping its house style', 'schuilnaam redact concept.docx --case JB-2026-0042 --out brief.docx'],
+          ['an e-mail before it goes out', 'schuilnaam redact bericht.eml --case JB-2026-0042 --out bericht-schoon.eml'],
         ],
       ),
     )

@@ -3,6 +3,7 @@
 // the worker is not on the case; contact details by placeholders. The result
 // is scanned again and refused unless clean.
 import { TITLES } from '../core/leak-forms.js';
+import { escapeHtml } from '../core/template.js';
 import { UsageError } from '../errors.js';
 import type { Cases } from './cases.js';
 import type { VaultContext } from './context.js';
@@ -86,6 +87,61 @@ export class Redactor {
     const author = this.cases.team(this.cases.find(reference)) ?? 'Jeugdbescherming';
     const r = await rewriteDocx(bytes, name, (text) => this.editsFor({ location: 'body', text }, reference, caseWorkers, scanner, counts), author);
     return { bytes: r.bytes, replaced: r.edits, low_left: counts.low };
+  }
+
+  /**
+   * Redacts an e-mail: it is rebuilt with only the headers that matter
+   * (rewrite-eml.ts); display names, subject, bodies, file names and text or
+   * Word attachments are redacted like any other text. A worker's own
+   * address becomes the team's functional mailbox (which must be set).
+   */
+  async redactEml(bytes: Uint8Array, name: string, reference: string, scanner: Scanner): Promise<{ bytes: Uint8Array; replaced: number; low_left: number; dropped: string[] }> {
+    this.caseWorkers(reference);
+    const { rewriteEml } = await import('../formats/rewrite-eml.js');
+    const { htmlToSegments } = await import('../formats/read-html.js');
+    let replaced = 0;
+    let low = 0;
+    const text = async (t: string, where: string) => {
+      const r = await this.redactSource(t, [{ location: where, text: t }], reference, scanner, (x) => x);
+      replaced += r.replaced;
+      low += r.low_left;
+      return r.text;
+    };
+    const r = await rewriteEml(bytes, name, {
+      text,
+      html: async (html) => {
+        const out = await this.redactSource(html, await htmlToSegments(html), reference, scanner, escapeHtml);
+        replaced += out.replaced;
+        low += out.low_left;
+        return out.text;
+      },
+      mailbox: async (m, header) => {
+        // An address that is a worker's own, or reads as a worker's name ("g.bakker@…").
+        const own = (await scanner.scan([{ location: `mail-header:${header}`, text: m.address }])).findings.some((f) => f.confidence === 'high');
+        let address = m.address;
+        if (own && (header === 'to' || header === 'cc')) {
+          // A colleague among the recipients: the family's copy does not show them.
+          replaced++;
+          return null;
+        }
+        if (own) {
+          const functional = this.contact(reference).email;
+          if (!functional) {
+            throw new UsageError(`${name}: a worker's own address is in the ${header} header and the case's team has no functional mailbox`, 'set one with "schuilnaam team set TEAM --email …", then redact again');
+          }
+          address = functional;
+          replaced++;
+        }
+        return { name: m.name ? await text(m.name, `mail-header:${header}`) : '', address };
+      },
+      docx: async (b, attachment) => {
+        const out = await this.redactDocx(b, attachment, reference, scanner);
+        replaced += out.replaced;
+        low += out.low_left;
+        return out.bytes;
+      },
+    });
+    return { bytes: r.bytes, replaced, low_left: low, dropped: r.dropped };
   }
 
   /**

@@ -144,9 +144,91 @@ describe('redact', () => {
   it('unknown case, unsupported type, missing input: exit 2 and no output file', async () => {
     fs.writeFileSync(path.join(sb.dir, 'e.txt'), DRAFT);
     expectCleanError(await run(['redact', 'e.txt', '--case', 'JB-NOPE', '--out', 'e-out.txt']), 2, /JB-NOPE/u);
-    expectCleanError(await run(['redact', 'e.eml', '--case', 'JB-R-1', '--out', 'e-out.eml']), 2, /only \.txt, \.md, \.html and \.docx/u);
+    expectCleanError(await run(['redact', 'e.pdf', '--case', 'JB-R-1', '--out', 'e-out.pdf']), 2, /only \.txt, \.md, \.html, \.docx and \.eml/u);
     expectCleanError(await run(['redact', 'e.txt', '--case', 'JB-R-1', '--out', 'e-out.html']), 2, /same kind/u);
     expectCleanError(await run(['redact', 'weg.txt', '--case', 'JB-R-1', '--out', 'e-out.txt']), 2, /no such file/u);
     expect(fs.readdirSync(sb.dir).filter((f) => f.startsWith('e-out') || f.includes('.tmp'))).toEqual([]);
+  });
+
+  describe('e-mail', () => {
+    const MAIL = (attachment: string) =>
+      [
+        'From: Pieter Jan van der Berg <PJ.vdBerg@jb-test.nl>',
+        'To: Fam. de Wit <ouders.dewit@example.org>',
+        'Cc: Gerdien Bakker <g.bakker@example.org>',
+        'Subject: =?UTF-8?Q?Gesprek_met_mevrouw_Ko=C3=A7?=',
+        'Date: Tue, 24 Nov 2026 10:00:00 +0100',
+        'Received: from laptop-pjvdberg.jb-test.nl (10.0.0.7)',
+        'X-Originating-IP: 10.0.0.7',
+        'Organization: Pieter Jan van der Berg Advies',
+        'Message-ID: <123@laptop-pjvdberg.jb-test.nl>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="XX"',
+        '',
+        '--XX',
+        'Content-Type: multipart/alternative; boundary="YY"',
+        '',
+        '--YY',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        'Beste ouders, mevrouw Ko=C3=A7 (P10231) belt u op 06 4123 4567.',
+        '--YY',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        '<p>Beste ouders, <b>P.J. van der Berg</b> mailt u via <a href="mailto:pj.vdberg@jb-test.nl">pj.vdberg@jb-test.nl</a>.</p>',
+        '--YY--',
+        attachment,
+        '--XX--',
+        '',
+      ].join('\r\n');
+    const NOTES = ['--XX', 'Content-Type: text/plain; charset=utf-8; name="notities.txt"', 'Content-Disposition: attachment; filename="notities.txt"', '', 'Notitie van Özlem Koç.'].join('\r\n');
+
+    beforeAll(async () => {
+      expectOk(await run(['team', 'set', 'Team West', '--email', 'team-west@jb-test.nl', '--phone', '020 555 0199']));
+      expectOk(await run(['case', 'add', 'JB-R-2', '--team', 'Team West']));
+      expectOk(await run(['case', 'assign', 'JB-R-2', ids.berg!]));
+      expectOk(await run(['case', 'assign', 'JB-R-2', ids.koc!]));
+    });
+
+    it("headers, bodies and text attachments are redacted, a worker's own address becomes the team mailbox, colleagues in Cc and tracing headers are left out; the copy scans clean", async () => {
+      fs.writeFileSync(path.join(sb.dir, 'bericht.eml'), MAIL(NOTES));
+      expect((await run(['scan', 'bericht.eml'])).exitCode).toBe(1);
+      const r = json<{ replaced: number; dropped_headers: string[] }>(expectOk(await run(['redact', 'bericht.eml', '--case', 'JB-R-2', '--out', 'bericht-schoon.eml', '--json'])));
+      expect(r.dropped_headers).toEqual(expect.arrayContaining(['Received', 'X-Originating-IP', 'Organization', 'Message-ID']));
+      const out = fs.readFileSync(path.join(sb.dir, 'bericht-schoon.eml'));
+      const { default: PostalMime } = await import('postal-mime');
+      const mail = await PostalMime.parse(out);
+      const berg = json<{ pseudonym: string; formal: string }>(await run(['pseudonym', 'get', '--case', 'JB-R-2', '--worker', ids.berg!, '--json']));
+      const koc = json<{ formal: string }>(await run(['pseudonym', 'get', '--case', 'JB-R-2', '--worker', ids.koc!, '--json']));
+      expect(mail.from).toEqual({ name: berg.pseudonym, address: 'team-west@jb-test.nl' });
+      expect(mail.to).toEqual([{ name: 'Fam. de Wit', address: 'ouders.dewit@example.org' }]);
+      // A colleague among the recipients (her address reads as her name) is left out of the family's copy.
+      expect(mail.cc ?? []).toEqual([]);
+      expect(mail.subject).toBe(`Gesprek met mevrouw ${koc.formal}`);
+      expect(mail.text).toContain(`mevrouw ${koc.formal} ([personeelsnummer]) belt u op 020 555 0199`);
+      expect(mail.html).toContain(berg.formal);
+      expect(mail.attachments.map((a) => a.filename)).toEqual(['notities.txt']);
+      const raw = out.toString('latin1');
+      for (const real of ['Berg', 'Koç', 'Ko=C3=A7', 'Gerdien', '41234567', 'jb-test.nl (10', 'laptop', 'pj.vdberg', 'Advies']) expect(raw).not.toContain(real);
+      const all = [mail.text, mail.html, mail.subject, ...mail.attachments.map((a) => new TextDecoder().decode(a.content as ArrayBuffer))].join('\n');
+      for (const real of ['Berg', 'Koç', 'Özlem', '41234567', 'pj.vdberg']) expect(all).not.toContain(real);
+      expect((await run(['scan', 'bericht-schoon.eml'])).exitCode).toBe(0);
+    });
+
+    it('an attachment that cannot be redacted (a PDF) refuses the whole message: exit 2, no file', async () => {
+      const pdf = ['--XX', 'Content-Type: application/pdf; name="scan.pdf"', 'Content-Disposition: attachment; filename="scan.pdf"', 'Content-Transfer-Encoding: base64', '', 'JVBERi0xLjQK'].join('\r\n');
+      fs.writeFileSync(path.join(sb.dir, 'met-pdf.eml'), MAIL(pdf));
+      expectCleanError(await run(['redact', 'met-pdf.eml', '--case', 'JB-R-2', '--out', 'met-pdf-schoon.eml']), 2, /scan\.pdf/u);
+      expect(fs.existsSync(path.join(sb.dir, 'met-pdf-schoon.eml'))).toBe(false);
+    });
+
+    it("a worker's own address with no team mailbox to put in its place: exit 2 with a hint, no file", async () => {
+      fs.writeFileSync(path.join(sb.dir, 'zonder-team.eml'), MAIL(NOTES));
+      const r = await run(['redact', 'zonder-team.eml', '--case', 'JB-R-1', '--out', 'zonder-team-schoon.eml']);
+      expectCleanError(r, 2, /no functional mailbox/u);
+      expect(r.stderr).toContain('team set');
+      expect(fs.existsSync(path.join(sb.dir, 'zonder-team-schoon.eml'))).toBe(false);
+    });
   });
 });

@@ -11,6 +11,7 @@ import type { TextSegment } from '../../formats/segments.js';
 const TEXT_TYPES = ['.txt', '.text', '.md', '.markdown'];
 const HTML_TYPES = ['.html', '.htm'];
 const WORD_TYPES = ['.docx'];
+const MAIL_TYPES = ['.eml'];
 
 function escapeHtml(t: string): string {
   return t.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`);
@@ -27,11 +28,11 @@ export function redactOptions(args: string[], opts: Record<string, unknown>): Re
   const o = { input: args[0]!, reference: String(opts.case ?? ''), out: String(opts.out ?? ''), force: Boolean(opts.force) };
   const kind = (f: string) => {
     const ext = path.extname(f).toLowerCase();
-    return TEXT_TYPES.includes(ext) ? 'text' : HTML_TYPES.includes(ext) ? 'html' : WORD_TYPES.includes(ext) ? 'docx' : undefined;
+    return TEXT_TYPES.includes(ext) ? 'text' : HTML_TYPES.includes(ext) ? 'html' : WORD_TYPES.includes(ext) ? 'docx' : MAIL_TYPES.includes(ext) ? 'eml' : undefined;
   };
   for (const f of [o.input, o.out]) {
     if (!kind(f)) {
-      throw new UsageError(`cannot redact ${path.basename(f)}: only .txt, .md, .html and .docx files for now`, 'e-mail redaction is planned; scan e-mails with "schuilnaam scan"');
+      throw new UsageError(`cannot redact ${path.basename(f)}: only .txt, .md, .html, .docx and .eml files`, 'for a PDF, redact the Word or text file it was made from; scan any file with "schuilnaam scan"');
     }
   }
   if (kind(o.input) !== kind(o.out)) throw new UsageError('--out must be the same kind of file as the input');
@@ -51,6 +52,7 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
   const ext = path.extname(o.input).toLowerCase();
   const html = HTML_TYPES.includes(ext);
   const word = WORD_TYPES.includes(ext);
+  const mail = MAIL_TYPES.includes(ext);
   const { decodeText } = await import('../../formats/decode-text.js');
   const { decodeHtml, htmlToSegments } = await import('../../formats/read-html.js');
   const { readBytes } = await import('../../formats/read-file.js');
@@ -60,9 +62,15 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
     const redactor = v.redactor();
     let output: { bytes: Uint8Array; replaced: number; low_left: number };
     let check: TextSegment[];
+    let dropped: string[] = [];
     if (word) {
       output = await redactor.redactDocx(bytes, path.basename(o.input), o.reference, scanner);
       check = await readBytes('docx', output.bytes, path.basename(o.out));
+    } else if (mail) {
+      const r = await redactor.redactEml(bytes, path.basename(o.input), o.reference, scanner);
+      output = r;
+      dropped = r.dropped;
+      check = await readBytes('eml', output.bytes, path.basename(o.out));
     } else {
       const source = html ? decodeHtml(bytes) : decodeText(bytes);
       const segmentsOf = async (t: string): Promise<TextSegment[]> => (html ? htmlToSegments(t) : [{ location: 'body', text: t }]);
@@ -72,7 +80,7 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
     }
     // The redacted copy must pass the same gate as any other document, metadata included.
     const leftover = (await scanner.scan(check)).findings.filter((f) => f.confidence === 'high');
-    if (leftover.length > 0) return { r: output, leftover, document: null };
+    if (leftover.length > 0) return { r: output, leftover, document: null, dropped };
     writeAtomically(o.out, output.bytes);
     // Registered like a rendered letter, so a rotation lists it too.
     const document = v.documents.register(
@@ -91,15 +99,16 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
       },
       [...redactor.used.keys()],
     );
-    return { r: output, leftover, document };
+    return { r: output, leftover, document, dropped };
   });
   if (outcome.leftover.length > 0) {
     for (const f of outcome.leftover) ctx.term.error(`after redaction, ${f.location}${f.line ? ` line ${f.line}` : ''}: ${f.kind} "${f.text}" is still there`);
     ctx.term.hint('nothing was written; redact these by hand');
     return ExitCode.no;
   }
-  emit(ctx, { document: outcome.document, path: o.out, replaced: outcome.r.replaced, low_left: outcome.r.low_left }, (d) => [
+  emit(ctx, { document: outcome.document, path: o.out, replaced: outcome.r.replaced, low_left: outcome.r.low_left, ...(mail ? { dropped_headers: outcome.dropped } : {}) }, (d) => [
     `redacted ${d.replaced} finding${d.replaced === 1 ? '' : 's'} -> ${d.path} (scanned again: clean; registered as ${d.document})`,
+    ...(d.dropped_headers && d.dropped_headers.length > 0 ? [`headers left out of the copy: ${d.dropped_headers.join(', ')}`] : []),
     ...(d.low_left > 0 ? [`${d.low_left} low-confidence finding${d.low_left === 1 ? '' : 's'} left as they were (a surname or first name alone); check them with "schuilnaam scan --strict"`] : []),
   ]);
   return ExitCode.ok;
