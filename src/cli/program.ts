@@ -257,6 +257,14 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .addHelpText('before', about('Add a case.', [['a high-risk case of Team Noord', 'schuilnaam case add JB-2026-0042 --team "Team Noord" --risk high']]))
     .action(action(commands.cases, 'add'));
   kase
+    .command('update')
+    .summary("change a case's team or risk level")
+    .argument('<ref>', 'case reference')
+    .option('--team <team>', 'the team handling the case: its name and contact details go into letters')
+    .addOption(new Option('--risk <level>', 'risk level').choices(['normal', 'high']))
+    .addHelpText('before', about("Change a case's team or risk level. Pseudonyms already issued stay as they are.", [['Team Zuid takes over', 'schuilnaam case update JB-2026-0042 --team "Team Zuid"']]))
+    .action(action(commands.cases, 'update'));
+  kase
     .command('assign')
     .summary('assign a worker to a case')
     .argument('<ref>', 'case reference')

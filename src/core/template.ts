@@ -252,7 +252,8 @@ function hintFor(problems: readonly TemplateProblem[]): string {
   const missingKeys = problems.filter((p) => p.kind === 'unfilled' && placeholderKind(p.name) === 'value').map((p) => p.name);
   if (missingKeys.length > 0) hints.push(`give ${missingKeys.length === 1 ? 'it' : 'them'} with ${missingKeys.map((k) => `--set ${k}=...`).join(' ')}`);
   const missingVault = problems.filter((p) => p.kind === 'unfilled' && placeholderKind(p.name) === 'case-facing').map((p) => p.name);
-  if (missingVault.some((n) => n.startsWith('team.'))) hints.push("team contact details are the team's functional ones, set with `schuilnaam team set`");
+  if (missingVault.includes('team.name')) hints.push('the team comes from the case: `schuilnaam case update REF --team "Team …"`');
+  if (missingVault.some((n) => n.startsWith('team.') && n !== 'team.name')) hints.push("team contact details are the team's functional ones, set with `schuilnaam team set`");
   if (problems.some((p) => p.kind === 'unknown')) hints.push(`placeholders are ${CASE_FACING_PLACEHOLDERS.join(', ')} and your own --set keys`);
   return hints.join('; ');
 }

@@ -92,6 +92,10 @@ export class CaseStore {
 
   // --- cases --------------------------------------------------------------
 
+  updateCase(id: string, team: Uint8Array, risk: Uint8Array, updatedAt: string): void {
+    this.s.run('UPDATE cases SET team = ?, risk = ?, updated_at = ? WHERE id = ?', team, risk, updatedAt, id);
+  }
+
   insertCase(row: CaseRow): void {
     this.s.run(
       'INSERT INTO cases (id, ref_index, reference, team, risk, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',

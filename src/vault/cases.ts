@@ -33,7 +33,7 @@ export class Cases {
     return openField(this.ctx.key('casefacing'), row[column], { table: 'cases', column, rowId: row.id });
   }
 
-  /** A case's reference and team never change, so each is decrypted once per process. */
+  /** A case's reference and team are decrypted once per process (update() refreshes them). */
   private readonly plain = new Map<string, { reference: string; team: string | null }>();
 
   private plainOf(row: CaseRow): { reference: string; team: string | null } {
@@ -94,6 +94,27 @@ export class Cases {
       });
       this.audit.append('case.add', id);
       return this.view(this.ctx.cases.caseById(id)!);
+    });
+  }
+
+  /**
+   * Changes a case's team (which decides the team name, contact details and
+   * pseudonym policy of what is issued from now on) or risk level.
+   */
+  update(reference: string, patch: { team?: string; risk?: string }): CaseView {
+    const team = patch.team === undefined ? undefined : patch.team === '' ? '' : validateTeamName(patch.team);
+    if (team === undefined && patch.team !== undefined) throw new UsageError('invalid team name');
+    if (patch.risk !== undefined && !isRisk(patch.risk)) throw new UsageError(`invalid risk "${patch.risk}"`, 'use normal or high');
+    if (patch.team === undefined && patch.risk === undefined) throw new UsageError('nothing to change', 'give --team or --risk');
+    return this.ctx.store.transaction(() => {
+      const row = this.find(reference);
+      const current = this.view(row);
+      const k = this.ctx.key('casefacing');
+      const seal = (column: string, v: string) => sealField(k, v, { table: 'cases', column, rowId: row.id }, this.ctx.random);
+      this.ctx.cases.updateCase(row.id, seal('team', team ?? current.team ?? ''), seal('risk', patch.risk ?? current.risk), this.ctx.now());
+      this.plain.delete(row.id);
+      this.audit.append('case.update', row.id, { fields: Object.keys(patch).filter((f) => patch[f as keyof typeof patch] !== undefined) });
+      return this.view(this.ctx.cases.caseById(row.id)!);
     });
   }
 

@@ -24,6 +24,8 @@ export interface DocumentRecord {
   values: Record<string, string>;
   /** The pseudonyms it carries, as written. */
   pseudonyms: string[];
+  /** Their ids: verify checks them against the document_pseudonyms rows rotation relies on. */
+  pseudonym_ids?: string[];
 }
 
 export interface DocumentView extends DocumentRecord {
@@ -64,7 +66,12 @@ export class Documents {
           case_id: c.id,
           worker_id: record.worker,
           kind,
-          record: sealField(this.ctx.key('casefacing'), JSON.stringify(record), { table: 'documents', column: 'record', rowId: id }, this.ctx.random),
+          record: sealField(
+            this.ctx.key('casefacing'),
+            JSON.stringify({ ...record, pseudonym_ids: [...new Set(pseudonymIds)].sort() }),
+            { table: 'documents', column: 'record', rowId: id },
+            this.ctx.random,
+          ),
           created_at: this.ctx.now(),
           reissue_of: reissueOf,
         },
@@ -75,7 +82,16 @@ export class Documents {
     });
   }
 
-  /** Opens a row's sealed record (verify calls this for every row). */
+  /**
+   * Opens a row's sealed record (verify calls this for every row), and checks
+   * that the links rotation uses still say what the sealed record says.
+   */
+  check(row: DocumentRow): string | null {
+    const v = this.view(row);
+    const linked = this.ctx.documents.pseudonymsOf(row.id).sort();
+    return JSON.stringify(v.pseudonym_ids ?? []) === JSON.stringify(linked) ? null : `document ${row.id}: its pseudonym links do not match its sealed record (rotation would miss it)`;
+  }
+
   view(row: DocumentRow): DocumentView {
     const record = JSON.parse(openField(this.ctx.key('casefacing'), row.record, { table: 'documents', column: 'record', rowId: row.id })) as DocumentRecord;
     return { id: row.id, kind: row.kind, created_at: row.created_at, reissue_of: row.reissue_of, ...record };

@@ -61,7 +61,7 @@ export class Renderer {
     const values = new Map<string, string>([
       ['worker.name', p.pseudonym],
       ['worker.formal_name', p.formal],
-      ['case.reference', reference],
+      ['case.reference', this.cases.reference(caseRow)],
       ['today', longDate(this.now(), language)],
     ]);
     if (team) values.set('team.name', team);
@@ -127,8 +127,10 @@ export class Renderer {
   private async origins(t: TemplateSource, values: Map<string, string>): Promise<{ finding: Finding; source: string; used?: boolean }[]> {
     const out: { finding: Finding; source: string; used?: boolean }[] = [];
     for (const [name, value] of values) {
-      if (CASE_FACING_PLACEHOLDERS.includes(name) && name !== 'team.address') continue;
-      for (const f of (await this.scanner.scan([{ location: 'value', text: value }])).findings) out.push({ finding: f, source: `the value of {{${name}}}` });
+      if (CASE_FACING_PLACEHOLDERS.includes(name) && !name.startsWith('team.')) continue;
+      // A team detail that is also a worker's own (entered as a worker's phone later, say) is fixed with team set.
+      const source = name.startsWith('team.') ? `the team's ${name.slice(5)} ({{${name}}}); correct it with "schuilnaam team set"` : `the value of {{${name}}}`;
+      for (const f of (await this.scanner.scan([{ location: 'value', text: value }])).findings) out.push({ finding: f, source });
     }
     // The file name becomes the document's title.
     for (const f of (await this.scanner.scan([{ location: 'title', text: documentTitle(t.name) }])).findings) {

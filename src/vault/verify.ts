@@ -113,7 +113,10 @@ function checkAll(ctx: VaultContext, parts: VerifyParts, problems: string[]): Ve
     }
     for (const row of ctx.documents.list()) {
       documents++;
-      collect(() => parts.documents.view(row));
+      collect(() => {
+        const problem = parts.documents.check(row);
+        if (problem) problems.push(problem);
+      });
     }
     for (const id of ctx.cases.activeResemblingWorkers()) {
       problems.push(`pseudonym ${id} resembles a real worker's surname; rotate it`);

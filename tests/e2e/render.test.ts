@@ -934,3 +934,47 @@ describe('access', () => {
     expect(entries(dir)).toEqual([]);
   });
 });
+
+describe('the case decides the team; the register is checked by verify', () => {
+  it('a case without a team: the hint says how to give it one; after case update the letter carries the team and the stored reference', async () => {
+    expectOk(await run(['case', 'add', 'JB-2026-0199']));
+    expectOk(await run(['case', 'assign', 'JB-2026-0199', W.jolanda]));
+    const dir = freshDir('case-team');
+    const tpl = template('kenmerk.txt', 'Kenmerk: {{case.reference}}\n{{team.name}}\n{{worker.name}}\n');
+    const r = await run(['render', tpl, '--case', 'JB-2026-0199', '--worker', W.jolanda, '--out', `${dir}/a.txt`]);
+    expectCleanError(r, 2, /unfilled placeholder \{\{team\.name\}\}/u);
+    expect(r.stderr).toContain('case update JB-2026-0199'.slice(0, 11));
+    expect(entries(dir)).toEqual([]);
+    expectOk(await run(['case', 'update', 'JB-2026-0199', '--team', TEAM.name]));
+    // The reference as stored, not as typed ("jb-2026-0199 " finds the same case).
+    expectOk(await run(['render', tpl, '--case', 'jb-2026-0199', '--worker', W.jolanda, '--out', `${dir}/a.txt`]));
+    const text = fs.readFileSync(at(dir, 'a.txt'), 'utf8');
+    expect(text).toContain('Kenmerk: JB-2026-0199\n');
+    expect(text).toContain(`${TEAM.name}\n`);
+  });
+
+  it('verify finds a document whose pseudonym links were removed from the file (a rotation would miss it)', async () => {
+    const dir = freshDir('verify-links');
+    const doc = json<{ document: string }>(expectOk(await run(['render', 'uitnodiging', '--case', CASE, '--worker', W.jolanda, '--out', `${dir}/a.md`, ...UITNODIGING_VALUES, '--json']))).document;
+    expect(json<{ ok: boolean }>(await run(['verify', '--json'])).ok).toBe(true);
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(sb.vault);
+    const links = db.prepare('SELECT document_id, pseudonym_id FROM document_pseudonyms WHERE document_id = ?').all(doc) as { document_id: string; pseudonym_id: string }[];
+    expect(links).toHaveLength(1);
+    db.prepare('DELETE FROM document_pseudonyms WHERE document_id = ?').run(doc);
+    db.close();
+    const v = await run(['verify', '--json']);
+    expect(v.exitCode).toBe(1);
+    expect(json<{ problems: string[] }>(v).problems).toEqual(expect.arrayContaining([expect.stringContaining(`document ${doc}: its pseudonym links do not match`)]));
+    // Put the rows back: the vault is healthy again.
+    const db2 = new Database(sb.vault);
+    for (const l of links) db2.prepare('INSERT INTO document_pseudonyms (document_id, pseudonym_id) VALUES (?, ?)').run(l.document_id, l.pseudonym_id);
+    db2.close();
+    expect(json<{ ok: boolean }>(await run(['verify', '--json'])).ok).toBe(true);
+  });
+
+  it('template init of an English template prints a render command with --lang en', async () => {
+    const r = expectOk(await run(['template', 'init', 'invitation', 'eng']));
+    expect(r.stdout).toMatch(/render eng\/invitation\.md --lang en /u);
+  });
+});

@@ -28,6 +28,11 @@ export async function add(ctx: Ctx, args: string[], opts: Record<string, unknown
   emit(ctx, c, (d) => `added case ${d.reference}`);
 }
 
+export async function update(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<void> {
+  const c = await withVault(ctx, (v) => v.cases.update(args[0]!, { team: opts.team as string | undefined, risk: opts.risk as string | undefined }));
+  emit(ctx, c, (d, s) => [`updated case ${d.reference}`, ...detail(d, s)]);
+}
+
 export async function assign(ctx: Ctx, args: string[]): Promise<void> {
   const [reference, worker] = args as [string, string];
   const c = await withVault(ctx, (v) => v.cases.assign(reference, worker));

@@ -34,14 +34,23 @@ async function readRows(file: string): Promise<Row[]> {
   const { detectDelimiter } = await import('../../formats/worker-csv.js');
   let records: Record<string, string>[];
   try {
-    records = parse(text.replace(/^\uFEFF/u, ''), { columns: true, delimiter: detectDelimiter(text), skip_empty_lines: true, trim: true, relax_column_count: false });
+    // Column names as in "worker import": any case, surrounding spaces ignored.
+    records = parse(text.replace(/^\uFEFF/u, ''), { columns: (header: string[]) => header.map((h) => (RESERVED_COLUMNS.has(h.trim().toLowerCase()) ? h.trim().toLowerCase() : h.trim())), delimiter: detectDelimiter(text), skip_empty_lines: true, trim: true, relax_column_count: false });
   } catch (e) {
     throw new UsageError(`${file} is not a valid CSV file: ${(e as Error).message}`);
   }
   if (records.length === 0) throw new UsageError(`${file} has no rows`, 'the first line names the columns: case,worker and the template\'s values');
   const columns = Object.keys(records[0]!);
   for (const c of ['case', 'worker']) if (!columns.includes(c)) throw new UsageError(`${file} has no "${c}" column`, 'the first line names the columns: case,worker and the template\'s values');
-  for (const c of columns) if (!RESERVED_COLUMNS.has(c)) checkSetKey(c);
+  for (const c of columns) {
+    if (RESERVED_COLUMNS.has(c)) continue;
+    try {
+      checkSetKey(c);
+    } catch (e) {
+      if (e instanceof UsageError) throw new UsageError(`${file}: column "${c}" cannot be a template value: ${e.message}`, e.hint);
+      throw e;
+    }
+  }
   return records.map((r, i) => {
     const values: Record<string, string> = {};
     for (const c of columns) if (!RESERVED_COLUMNS.has(c) && r[c] !== '') values[c] = r[c]!;

@@ -21,6 +21,12 @@ export function formatOf(file: string): OutputFormat {
   return f;
 }
 
+function batchFormat(value: string): OutputFormat {
+  const f = FORMATS[`.${value.replace(/^\./u, '').toLowerCase()}`];
+  if (!f) throw new UsageError(`invalid --format "${value}"`, 'use pdf, docx, html, md or txt');
+  return f;
+}
+
 export interface RenderOptions {
   mode: 'single' | 'reissue' | 'batch';
   template: string | undefined;
@@ -90,7 +96,7 @@ export function renderOptions(args: string[], opts: Record<string, unknown>): Re
     reissue: str(opts.reissue),
     batch: str(opts.batch),
     outDir: str(opts.outDir),
-    format: format === undefined ? undefined : formatOf(`x.${format.replace(/^\./u, '')}`),
+    format: format === undefined ? undefined : batchFormat(format),
   };
   if (o.mode === 'reissue') {
     if (o.template !== undefined || opts.case !== undefined || opts.worker !== undefined || o.batch !== undefined) {
@@ -150,7 +156,7 @@ export function record(t: TemplateSource, reference: string, worker: string, for
 /** Reports what the gate stopped; nothing has been written. */
 function blocked(ctx: Ctx, out: string, findings: GateFinding[]): number {
   if (ctx.json) ctx.term.out(JSON.stringify({ document: null, path: null, clean: false, findings: findings.map(gateJson) }, null, 2));
-  ctx.term.error(`the leak gate stopped ${path.basename(out)}: ${findings.length} real ${findings.length === 1 ? 'identity' : 'identities'} would reach the family`);
+  ctx.term.error(`the leak gate stopped ${path.basename(out)}: ${findings.length} finding${findings.length === 1 ? '' : 's'} that must not reach the family`);
   for (const f of findings) ctx.term.note(`  ${describe(f)}`);
   ctx.term.hint('nothing was written; take the name out of the template or the value and render again');
   return ExitCode.no;

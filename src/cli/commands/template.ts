@@ -45,8 +45,9 @@ export async function init(ctx: Ctx, args: string[], opts: Record<string, unknow
   const out = path.join(dir, `${entry.name}.md`);
   checkNotThere(out, Boolean(opts.force));
   fs.writeFileSync(out, builtinText(entry), { mode: 0o644 });
-  emit(ctx, { template: entry.name, path: out, values: Object.keys(entry.values) }, (d) => [
+  emit(ctx, { template: entry.name, path: out, language: entry.language, values: Object.keys(entry.values) }, (d) => [
     `copied ${d.template} to ${d.path}; adapt it to your house style, then:`,
-    `  schuilnaam render ${d.path} --case REF --worker ID --out brief.pdf${d.values.map((k) => ` --set ${k}=…`).join('')}`,
+    // A template file does not know its language: English dates need --lang en.
+    `  schuilnaam render ${d.path}${d.language === 'en' ? ' --lang en' : ''} --case REF --worker ID --out ${d.language === 'en' ? 'letter' : 'brief'}.pdf${d.values.map((k) => ` --set ${k}=…`).join('')}`,
   ]);
 }
