@@ -21,11 +21,12 @@ type Address = import('postal-mime').Address;
 const MAX_DEPTH = 8;
 
 const ADDRESS_HEADERS = ['from', 'sender', 'reply-to', 'to', 'cc', 'bcc'] as const;
-/** Further headers that carry addresses or names; read from the raw header lines. */
-const RAW_HEADERS = new Set([
-  'return-path', 'delivered-to', 'x-original-to', 'x-original-from', 'x-sender', 'disposition-notification-to',
-  'return-receipt-to', 'errors-to', 'resent-from', 'resent-sender', 'resent-to', 'resent-cc', 'resent-bcc', 'organization',
-]);
+/**
+ * Headers that say nothing about people; every other header is read from its
+ * raw line (Received, X-…, Organization, Return-Path, …): a gate must not
+ * pass a name because it sat in a header nobody thought of.
+ */
+const STRUCTURAL_HEADERS = new Set(['content-type', 'content-transfer-encoding', 'mime-version', 'date', 'content-length', 'lines']);
 
 const MIME_KINDS: Record<string, AttachmentKind> = {
   'text/plain': 'text',
@@ -108,8 +109,9 @@ async function readMessage(bytes: Uint8Array, name: string, depth: number): Prom
     if (text && text.trim() !== '') segments.push({ location: `mail-header:${key}`, text: text.trim(), noLines: true });
   };
   const addresses: Record<(typeof ADDRESS_HEADERS)[number], Address[] | undefined> = {
-    from: email.from ? [email.from] : undefined,
-    sender: email.sender ? [email.sender] : undefined,
+    // postal-mime keeps only the first mailbox of From and Sender: the raw lines are read below.
+    from: undefined,
+    sender: undefined,
     'reply-to': email.replyTo,
     to: email.to,
     cc: email.cc,
@@ -120,8 +122,9 @@ async function readMessage(bytes: Uint8Array, name: string, depth: number): Prom
     if (list?.length) header(key, formatAddresses(list));
   }
   header('subject', email.subject);
+  const parsed = new Set<string>(['reply-to', 'to', 'cc', 'bcc', 'subject']);
   for (const h of email.headers) {
-    if (!RAW_HEADERS.has(h.key)) continue;
+    if (parsed.has(h.key) || STRUCTURAL_HEADERS.has(h.key)) continue;
     let text = h.value;
     try {
       text = decodeWords(h.value);

@@ -588,6 +588,29 @@ describe('read-eml', () => {
   it('refuses input without mail headers', async () => {
     await expectUsageError(readEml(enc(''), 'leeg.eml'), /^leeg\.eml is not a readable e-mail message/u);
   });
+
+  it('reads every mailbox of every From line, and every header that is not structural (Received, X-…)', async () => {
+    const raw = [
+      'From: Özlem Koç <o.koc@example.org>, Jan van der Berg <j.vanderberg@example.org>',
+      'From: Kees de Boer <k.deboer@example.org>',
+      'To: ouders@example.org',
+      'Subject: test',
+      'Received: from pc-anna-bakker.example.org by mx.example.org',
+      'X-Sender-Name: =?UTF-8?Q?Chlo=C3=AB_IJzerman?=',
+      'Content-Type: text/plain; charset=utf-8',
+      'MIME-Version: 1.0',
+      '',
+      'Hallo',
+      '',
+    ].join('\r\n');
+    const segments = await readEml(enc(raw), 'meer.eml');
+    const texts = (loc: string) => segments.filter((x) => x.location === loc).map((x) => x.text);
+    expect(texts('mail-header:from')).toEqual(['Özlem Koç <o.koc@example.org>, Jan van der Berg <j.vanderberg@example.org>', 'Kees de Boer <k.deboer@example.org>']);
+    expect(texts('mail-header:received')).toEqual(['from pc-anna-bakker.example.org by mx.example.org']);
+    expect(texts('mail-header:x-sender-name')).toEqual(['Chloë IJzerman']);
+    expect(texts('mail-header:content-type')).toEqual([]);
+    expect(texts('mail-header:mime-version')).toEqual([]);
+  });
 });
 
 // ---------------------------------------------------------------- read-file
