@@ -65,21 +65,29 @@ const FOOTER_SIZE = 8.5;
 /** Characters that take no room and are not printed (a soft hyphen would print as a hyphen). */
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/gu;
 
-let fontBytes: Promise<Record<FontKey, Buffer>> | undefined;
-/** The four DejaVu Serif files from the dejavu-fonts-ttf package, read once. */
-function loadFonts(): Promise<Record<FontKey, Buffer>> {
-  fontBytes ??= (async () => {
+/** A font parsed by fontkit; pdfkit takes one in place of the file's bytes. */
+type ParsedFont = { layout: (...args: never[]) => unknown };
+
+let fontCache: Promise<Record<FontKey, ParsedFont>> | undefined;
+/**
+ * The four DejaVu Serif files from the dejavu-fonts-ttf package, read and
+ * parsed once per process: parsing them for every letter took more than
+ * half of the time of a batch of PDFs.
+ */
+function loadFonts(): Promise<Record<FontKey, ParsedFont>> {
+  fontCache ??= (async () => {
     const { createRequire } = await import('node:module');
     const { readFile } = await import('node:fs/promises');
     const { dirname, join } = await import('node:path');
+    const fontkit = await import('fontkit');
     const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
     const entries = await Promise.all(
-      (Object.keys(FONT_FILES) as FontKey[]).map(async (key) => [key, await readFile(join(dir, FONT_FILES[key]))] as const),
+      (Object.keys(FONT_FILES) as FontKey[]).map(async (key) => [key, fontkit.create(await readFile(join(dir, FONT_FILES[key])))] as const),
     );
-    return Object.fromEntries(entries) as Record<FontKey, Buffer>;
+    return Object.fromEntries(entries) as Record<FontKey, ParsedFont>;
   })();
-  fontBytes.catch(() => (fontBytes = undefined));
-  return fontBytes;
+  fontCache.catch(() => (fontCache = undefined));
+  return fontCache;
 }
 
 const fontOf = (bold: boolean, italic: boolean): FontKey => (bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular');
@@ -367,7 +375,7 @@ export async function writePdf(input: Block[], meta: DocumentMeta): Promise<Uint
     doc.on('end', () => resolve());
     doc.on('error', reject);
   });
-  for (const key of Object.keys(fonts) as FontKey[]) doc.registerFont(key, fonts[key]);
+  for (const key of Object.keys(fonts) as FontKey[]) doc.registerFont(key, fonts[key] as unknown as Buffer);
 
   try {
     checkGlyphs(doc, blocks);

@@ -2,6 +2,8 @@
 // the leak gate in memory before a single file is written; one bad row means
 // no files at all.
 import fs from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import path from 'node:path';
 import { checkSetKey } from '../../core/template.js';
 import { ExitCode, SchuilnaamError, UsageError } from '../../errors.js';
@@ -97,7 +99,12 @@ export async function batch(ctx: Ctx, o: RenderOptions): Promise<number> {
     const outcomes: Outcome[] = [];
     const started = performance.now();
     const timings = { render: 0, gate: 0 };
-    for (const row of rows) {
+    const collect = format === 'pdf' ? fullCollector() : undefined;
+    for (const [i, row] of rows.entries()) {
+      // pdf.js, reading each PDF back for the gate, leaves garbage that only a
+      // full collection clears; without one, each document's gate gets slower
+      // as the batch grows (13.7 ms per letter at 100, 41.5 ms at 1,000).
+      if (collect && i > 0 && i % 50 === 0) collect();
       const out = path.join(outDir, row.file!);
       const values = { ...o.values, ...row.values };
       try {
@@ -168,4 +175,15 @@ async function progressBar(ctx: Ctx, total: number): Promise<{ increment(): void
   const bar = new SingleBar({ format: 'rendering [{bar}] {value}/{total} {percentage}%', stream: ctx.term.io.stderr as NodeJS.WriteStream, clearOnComplete: true, hideCursor: true }, Presets.shades_classic);
   bar.start(total, 0);
   return bar;
+}
+
+/** A full garbage collection on demand, or undefined where the runtime refuses. */
+function fullCollector(): (() => void) | undefined {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? (gc as () => void) : undefined;
+  } catch {
+    return undefined;
+  }
 }
