@@ -82,6 +82,11 @@ export class Documents {
     });
   }
 
+  /** Registers many documents in one transaction (a batch): one commit, all or none. */
+  registerAll(items: readonly { kind: 'render' | 'redact'; record: DocumentRecord; pseudonymIds: readonly string[] }[]): string[] {
+    return this.ctx.store.transaction(() => items.map((i) => this.register(i.kind, i.record, i.pseudonymIds)));
+  }
+
   /**
    * Opens a row's sealed record (verify calls this for every row), and checks
    * that the links rotation uses still say what the sealed record says.

@@ -93,7 +93,17 @@ export class ScanIndex {
     return openField(this.ctx.key('blind'), r.worker, { table: 'scan_index', column: 'worker', rowId });
   }
 
+  /** Digests of e-mail, phone and number candidates, kept for the run: letters repeat the same dates and numbers. */
+  private readonly valueKeys = new Map<string, string>();
+
   valueKey(kind: ValueKind, value: string): string {
-    return this.valueDigest(kind, value);
+    const k = `${kind}\u001f${value}`;
+    let d = this.valueKeys.get(k);
+    if (d === undefined) {
+      if (this.valueKeys.size >= 100_000) this.valueKeys.clear();
+      d = this.valueDigest(kind, value);
+      this.valueKeys.set(k, d);
+    }
+    return d;
   }
 }

@@ -142,12 +142,13 @@ export async function batch(ctx: Ctx, o: RenderOptions): Promise<number> {
       ctx.term.hint(`nothing was written: ${problems.length + stopped.length} of ${rows.length} rows failed; fix them and run the batch again`);
       return stopped.length > 0 ? ExitCode.no : ExitCode.usage;
     }
-    const documents = [];
-    for (const x of outcomes as Extract<Outcome, { rendered: Rendered }>[]) {
-      writeAtomically(x.out, x.rendered.bytes);
-      const id = v.documents.register('render', record(template, x.row.reference, x.row.worker, format, x.out, x.rendered, x.row.values), [x.rendered.pseudonym.id]);
-      documents.push({ document: id, path: x.out, case: x.row.reference, worker: x.row.worker, pseudonyms: [x.rendered.pseudonym.name], sha256: sha256(x.rendered.bytes) });
-    }
+    const done = outcomes as Extract<Outcome, { rendered: Rendered }>[];
+    for (const x of done) writeAtomically(x.out, x.rendered.bytes);
+    // One commit for the whole batch, once every file is in place.
+    const ids = v.documents.registerAll(
+      done.map((x) => ({ kind: 'render' as const, record: record(template, x.row.reference, x.row.worker, format, x.out, x.rendered, x.row.values), pseudonymIds: [x.rendered.pseudonym.id] })),
+    );
+    const documents = done.map((x, i) => ({ document: ids[i]!, path: x.out, case: x.row.reference, worker: x.row.worker, pseudonyms: [x.rendered.pseudonym.name], sha256: sha256(x.rendered.bytes) }));
     const seconds = (performance.now() - started) / 1000;
     const summary = {
       documents,
