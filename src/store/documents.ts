@@ -39,13 +39,13 @@ export class DocumentStore {
     return this.s.get<DocumentRow>(`SELECT ${COLS} FROM documents WHERE id = ?`, id);
   }
 
-  /** Documents carrying any of these pseudonyms, oldest first. */
+  /** Documents carrying any of these pseudonyms, in the order they were registered. */
   carrying(pseudonymIds: readonly string[]): DocumentRow[] {
     if (pseudonymIds.length === 0) return [];
     const marks = pseudonymIds.map(() => '?').join(', ');
     return this.s.all<DocumentRow>(
       `SELECT DISTINCT ${COLS.split(', ').map((c) => `d.${c}`).join(', ')} FROM documents d JOIN document_pseudonyms p ON p.document_id = d.id
-       WHERE p.pseudonym_id IN (${marks}) ORDER BY d.created_at, d.id`,
+       WHERE p.pseudonym_id IN (${marks}) ORDER BY d.rowid`,
       ...pseudonymIds,
     );
   }
@@ -56,7 +56,7 @@ export class DocumentStore {
 
   list(caseId?: string): DocumentRow[] {
     return caseId
-      ? this.s.all<DocumentRow>(`SELECT ${COLS} FROM documents WHERE case_id = ? ORDER BY created_at, id`, caseId)
-      : this.s.all<DocumentRow>(`SELECT ${COLS} FROM documents ORDER BY created_at, id`);
+      ? this.s.all<DocumentRow>(`SELECT ${COLS} FROM documents WHERE case_id = ? ORDER BY rowid`, caseId)
+      : this.s.all<DocumentRow>(`SELECT ${COLS} FROM documents ORDER BY rowid`);
   }
 }
