@@ -82,9 +82,20 @@ export class Documents {
     });
   }
 
-  /** Registers many documents in one transaction (a batch): one commit, all or none. */
-  registerAll(items: readonly { kind: 'render' | 'redact'; record: DocumentRecord; pseudonymIds: readonly string[] }[]): string[] {
-    return this.ctx.store.transaction(() => items.map((i) => this.register(i.kind, i.record, i.pseudonymIds)));
+  /**
+   * Registers documents in one transaction and runs `place` (which puts the
+   * files on disk) inside it: if placing fails, nothing is registered; if
+   * registering fails, nothing is placed. One commit for a whole batch.
+   */
+  registerAll(
+    items: readonly { kind: 'render' | 'redact'; record: DocumentRecord; pseudonymIds: readonly string[]; reissueOf?: string | null }[],
+    place: () => void,
+  ): string[] {
+    return this.ctx.store.transaction(() => {
+      const ids = items.map((i) => this.register(i.kind, i.record, i.pseudonymIds, i.reissueOf ?? null));
+      place();
+      return ids;
+    });
   }
 
   /**

@@ -978,3 +978,34 @@ describe('the case decides the team; the register is checked by verify', () => {
     expect(r.stdout).toMatch(/render eng\/invitation\.md --lang en /u);
   });
 });
+
+describe('a file that cannot be put in place: nothing on disk, nothing registered', () => {
+  const count = async () => json<{ documents: unknown[] }>(expectOk(await run(['document', 'list', '--json']))).documents.length;
+
+  it('batch: the third file cannot be renamed into place (a folder has its name), so the first two are removed too', async () => {
+    const dir = freshDir('place-fails');
+    fs.mkdirSync(at(dir, 'c.md'));
+    fs.writeFileSync(
+      at('place-fails.csv'),
+      ['case,worker,out,onderwerp,datum,tijd,locatie', ...['a', 'b', 'c'].map((n) => `${CASE},${W.jolanda},${n}.md,test ${n},1 december,14.00,Politiebureau`)].join('\n') + '\n',
+    );
+    const before = await count();
+    const r = await run(['render', 'uitnodiging', '--batch', 'place-fails.csv', '--out-dir', dir, '--format', 'md', '--force']);
+    expectCleanError(r, 2, /cannot write .*c\.md/u);
+    expect(entries(dir)).toEqual(['c.md']);
+    expect(fs.readdirSync(at(dir, 'c.md'))).toEqual([]);
+    expect(await count()).toBe(before);
+  });
+
+  it('single render and redact: --out is a folder (with --force): exit 2, no temporary file, nothing registered', async () => {
+    const dir = freshDir('place-fails-1');
+    fs.mkdirSync(at(dir, 'brief.md'));
+    const before = await count();
+    expectCleanError(await run(['render', 'uitnodiging', '--case', CASE, '--worker', W.jolanda, '--out', `${dir}/brief.md`, ...UITNODIGING_VALUES, '--force']), 2, /cannot write/u);
+    fs.writeFileSync(at(dir, 'concept.txt'), 'Beste ouders, groet van Jolanda Verbeek.\n');
+    fs.mkdirSync(at(dir, 'schoon.txt'));
+    expectCleanError(await run(['redact', `${dir}/concept.txt`, '--case', CASE, '--out', `${dir}/schoon.txt`, '--force']), 2, /cannot write/u);
+    expect(entries(dir)).toEqual(['brief.md', 'concept.txt', 'schoon.txt']);
+    expect(await count()).toBe(before);
+  });
+});

@@ -5,7 +5,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { withVault } from '../credentials.js';
 import { emit } from '../output.js';
-import { writeAtomically } from '../write-output.js';
+import { writeRegistered } from '../write-output.js';
 import type { TextSegment } from '../../formats/segments.js';
 
 const TEXT_TYPES = ['.txt', '.text', '.md', '.markdown'];
@@ -81,23 +81,21 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
     // The redacted copy must pass the same gate as any other document, metadata included.
     const leftover = (await scanner.scan(check)).findings.filter((f) => f.confidence === 'high');
     if (leftover.length > 0) return { r: output, leftover, document: null, dropped };
-    writeAtomically(o.out, output.bytes);
-    // Registered like a rendered letter, so a rotation lists it too.
-    const document = v.documents.register(
-      'redact',
-      {
-        case: o.reference,
-        worker: null,
-        template: path.resolve(o.input),
-        builtin: false,
-        language: 'nl',
-        format: path.extname(o.out).slice(1).toLowerCase(),
-        path: path.resolve(o.out),
-        sha256: createHash('sha256').update(output.bytes).digest('hex'),
-        values: {},
-        pseudonyms: [...redactor.used.values()],
-      },
-      [...redactor.used.keys()],
+    // Registered like a rendered letter, so a rotation lists it too; on disk only once registered.
+    const record = {
+      case: o.reference,
+      worker: null,
+      template: path.resolve(o.input),
+      builtin: false,
+      language: 'nl' as const,
+      format: path.extname(o.out).slice(1).toLowerCase(),
+      path: path.resolve(o.out),
+      sha256: createHash('sha256').update(output.bytes).digest('hex'),
+      values: {},
+      pseudonyms: [...redactor.used.values()],
+    };
+    const [document] = writeRegistered([{ file: o.out, bytes: output.bytes }], (place) =>
+      v.documents.registerAll([{ kind: 'redact', record, pseudonymIds: [...redactor.used.keys()] }], place),
     );
     return { r: output, leftover, document, dropped };
   });

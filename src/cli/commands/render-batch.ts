@@ -12,7 +12,7 @@ import type { GateFinding, Rendered } from '../../vault/renderer.js';
 import type { Ctx } from '../context.js';
 import { withVault } from '../credentials.js';
 import { emit } from '../output.js';
-import { writeAtomically } from '../write-output.js';
+import { writeRegistered } from '../write-output.js';
 import { describe, formatOf, gateJson, makeRenderer, record, sha256, type RenderOptions } from './render.js';
 
 interface Row {
@@ -143,10 +143,14 @@ export async function batch(ctx: Ctx, o: RenderOptions): Promise<number> {
       return stopped.length > 0 ? ExitCode.no : ExitCode.usage;
     }
     const done = outcomes as Extract<Outcome, { rendered: Rendered }>[];
-    for (const x of done) writeAtomically(x.out, x.rendered.bytes);
-    // One commit for the whole batch, once every file is in place.
-    const ids = v.documents.registerAll(
-      done.map((x) => ({ kind: 'render' as const, record: record(template, x.row.reference, x.row.worker, format, x.out, x.rendered, x.row.values), pseudonymIds: [x.rendered.pseudonym.id] })),
+    // Every file staged, then registered and put in place in one commit: all or none.
+    const ids = writeRegistered(
+      done.map((x) => ({ file: x.out, bytes: x.rendered.bytes })),
+      (placeAll) =>
+        v.documents.registerAll(
+          done.map((x) => ({ kind: 'render' as const, record: record(template, x.row.reference, x.row.worker, format, x.out, x.rendered, x.row.values), pseudonymIds: [x.rendered.pseudonym.id] })),
+          placeAll,
+        ),
     );
     const documents = done.map((x, i) => ({ document: ids[i]!, path: x.out, case: x.row.reference, worker: x.row.worker, pseudonyms: [x.rendered.pseudonym.name], sha256: sha256(x.rendered.bytes) }));
     const seconds = (performance.now() - started) / 1000;

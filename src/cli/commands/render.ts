@@ -11,7 +11,7 @@ import type { Vault } from '../../vault/vault.js';
 import type { Ctx } from '../context.js';
 import { withVault } from '../credentials.js';
 import { emit } from '../output.js';
-import { checkNotThere, writeAtomically } from '../write-output.js';
+import { checkNotThere, writeRegistered } from '../write-output.js';
 
 const FORMATS: Record<string, OutputFormat> = { '.md': 'md', '.markdown': 'md', '.txt': 'txt', '.text': 'txt', '.html': 'html', '.htm': 'html', '.docx': 'docx', '.pdf': 'pdf' };
 
@@ -175,8 +175,9 @@ export async function render(ctx: Ctx, args: string[], opts: Record<string, unkn
     const renderer = await makeRenderer(v);
     const r = await renderer.render({ template, reference: o.reference, worker: o.worker, values: o.values, format, outName: path.basename(out) });
     if (r.blocked.length > 0) return blocked(ctx, out, r.blocked);
-    writeAtomically(out, r.bytes);
-    const id = v.documents.register('render', record(template, o.reference, o.worker, format, out, r, o.values), [r.pseudonym.id]);
+    const [id] = writeRegistered([{ file: out, bytes: r.bytes }], (place) =>
+      v.documents.registerAll([{ kind: 'render', record: record(template, o.reference, o.worker, format, out, r, o.values), pseudonymIds: [r.pseudonym.id] }], place),
+    );
     emit(ctx, { document: id, path: out, pseudonyms: [r.pseudonym.name], case: o.reference, worker: o.worker, format, sha256: sha256(r.bytes) }, (d) => [
       `rendered ${d.document} -> ${d.path} (${d.pseudonyms.join(', ')}; leak gate: clean)`,
       ...(r.low > 0 ? [`${r.low} low-confidence finding${r.low === 1 ? '' : 's'} (a surname or first name alone) did not stop it; check with "schuilnaam scan --strict ${d.path}"`] : []),
@@ -190,7 +191,8 @@ async function reissue(ctx: Ctx, o: RenderOptions): Promise<number> {
   return withVault(ctx, async (v) => {
     const doc = v.documents.get(o.reissue!);
     if (doc.kind !== 'render') throw new UsageError(`${doc.id} was redacted, not rendered`, 'redact the original draft again with "schuilnaam redact"');
-    if (!doc.worker) throw new UsageError(`${doc.id} has no worker to render for`);
+    const worker = doc.worker;
+    if (!worker) throw new UsageError(`${doc.id} has no worker to render for`);
     const out = o.out ?? doc.path;
     const format = formatOf(out);
     if (fs.existsSync(out) && !o.force) {
@@ -206,10 +208,11 @@ async function reissue(ctx: Ctx, o: RenderOptions): Promise<number> {
       throw e;
     }
     const renderer = await makeRenderer(v);
-    const r = await renderer.render({ template, reference: doc.case, worker: doc.worker, values: doc.values, format, outName: path.basename(out) });
+    const r = await renderer.render({ template, reference: doc.case, worker, values: doc.values, format, outName: path.basename(out) });
     if (r.blocked.length > 0) return blocked(ctx, out, r.blocked);
-    writeAtomically(out, r.bytes);
-    const id = v.documents.register('render', record(template, doc.case, doc.worker, format, out, r, doc.values), [r.pseudonym.id], doc.id);
+    const [id] = writeRegistered([{ file: out, bytes: r.bytes }], (place) =>
+      v.documents.registerAll([{ kind: 'render', record: record(template, doc.case, worker, format, out, r, doc.values), pseudonymIds: [r.pseudonym.id], reissueOf: doc.id }], place),
+    );
     emit(ctx, { document: id, path: out, pseudonyms: [r.pseudonym.name], reissue_of: doc.id, previous: doc.pseudonyms }, (d) => [
       `reissued ${d.reissue_of} as ${d.document} -> ${d.path} (${d.previous.join(', ')} -> ${d.pseudonyms.join(', ')}; leak gate: clean)`,
     ]);
