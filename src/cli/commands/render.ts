@@ -169,6 +169,8 @@ export async function render(ctx: Ctx, args: string[], opts: Record<string, unkn
   const out = o.out!;
   const format = formatOf(out);
   checkNotThere(out, o.force);
+  const outDir = path.dirname(path.resolve(out));
+  if (!fs.existsSync(outDir)) throw new UsageError(`cannot write ${out}: the folder ${outDir} does not exist`, 'create it first');
   const { loadTemplate } = await import('../../formats/templates.js');
   const template = loadTemplate(o.template!, o.language);
   return withVault(ctx, async (v) => {
