@@ -34,6 +34,8 @@ export interface Rendered {
   bytes: Uint8Array;
   /** The pseudonym written into the document. */
   pseudonym: { id: string; name: string; formal: string };
+  /** The case reference as stored (the caller may have typed it in another case). */
+  reference: string;
   blocked: GateFinding[];
   /** Low-confidence findings (a surname or first name alone): reported, not blocking. */
   low: number;
@@ -78,6 +80,7 @@ export class Renderer {
       throw new UsageError(`a Word template renders to .docx only, not .${req.format}`, 'render to .docx, or use a .md, .txt or .html template for .pdf, .html, .md or .txt');
     }
     const { values, pseudonym } = this.caseFacing(req.reference, req.worker, t.language);
+    const reference = values.get('case.reference')!;
     for (const [k, v] of Object.entries(req.values)) values.set(k, v);
     const team = values.get('team.name');
     const meta = { title: documentTitle(t.name), author: team ?? 'Jeugdbescherming', language: t.language, created: this.now() };
@@ -92,7 +95,7 @@ export class Renderer {
     }
     const t1 = performance.now();
     const { blocked, low } = await this.gate(bytes, req, values);
-    return { bytes, pseudonym, blocked, low, timings: { render: t1 - t0, gate: performance.now() - t1 } };
+    return { bytes, pseudonym, reference, blocked, low, timings: { render: t1 - t0, gate: performance.now() - t1 } };
   }
 
   /**

@@ -83,7 +83,7 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
     if (leftover.length > 0) return { r: output, leftover, document: null, dropped };
     // Registered like a rendered letter, so a rotation lists it too; on disk only once registered.
     const record = {
-      case: o.reference,
+      case: v.cases.show(o.reference).reference,
       worker: null,
       template: path.resolve(o.input),
       builtin: false,

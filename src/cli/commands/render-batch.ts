@@ -148,11 +148,11 @@ export async function batch(ctx: Ctx, o: RenderOptions): Promise<number> {
       done.map((x) => ({ file: x.out, bytes: x.rendered.bytes })),
       (placeAll) =>
         v.documents.registerAll(
-          done.map((x) => ({ kind: 'render' as const, record: record(template, x.row.reference, x.row.worker, format, x.out, x.rendered, x.row.values), pseudonymIds: [x.rendered.pseudonym.id] })),
+          done.map((x) => ({ kind: 'render' as const, record: record(template, x.row.worker, format, x.out, x.rendered, x.row.values), pseudonymIds: [x.rendered.pseudonym.id] })),
           placeAll,
         ),
     );
-    const documents = done.map((x, i) => ({ document: ids[i]!, path: x.out, case: x.row.reference, worker: x.row.worker, pseudonyms: [x.rendered.pseudonym.name], sha256: sha256(x.rendered.bytes) }));
+    const documents = done.map((x, i) => ({ document: ids[i]!, path: x.out, case: x.rendered.reference, worker: x.row.worker, pseudonyms: [x.rendered.pseudonym.name], sha256: sha256(x.rendered.bytes) }));
     const seconds = (performance.now() - started) / 1000;
     const summary = {
       documents,

@@ -138,9 +138,9 @@ export async function makeRenderer(v: Vault): Promise<Renderer> {
   return new Renderer(v.cases, v.pseudonyms, v.teams, new Scanner(v.scanIndex), () => new Date(v.ctx.now()));
 }
 
-export function record(t: TemplateSource, reference: string, worker: string, format: OutputFormat, out: string, r: Rendered, values: Record<string, string>): DocumentRecord {
+export function record(t: TemplateSource, worker: string, format: OutputFormat, out: string, r: Rendered, values: Record<string, string>): DocumentRecord {
   return {
-    case: reference,
+    case: r.reference,
     worker,
     template: t.ref,
     builtin: t.builtin,
@@ -178,9 +178,9 @@ export async function render(ctx: Ctx, args: string[], opts: Record<string, unkn
     const r = await renderer.render({ template, reference: o.reference, worker: o.worker, values: o.values, format, outName: path.basename(out) });
     if (r.blocked.length > 0) return blocked(ctx, out, r.blocked);
     const [id] = writeRegistered([{ file: out, bytes: r.bytes }], (place) =>
-      v.documents.registerAll([{ kind: 'render', record: record(template, o.reference, o.worker, format, out, r, o.values), pseudonymIds: [r.pseudonym.id] }], place),
+      v.documents.registerAll([{ kind: 'render', record: record(template, o.worker, format, out, r, o.values), pseudonymIds: [r.pseudonym.id] }], place),
     );
-    emit(ctx, { document: id, path: out, pseudonyms: [r.pseudonym.name], case: o.reference, worker: o.worker, format, sha256: sha256(r.bytes) }, (d) => [
+    emit(ctx, { document: id, path: out, pseudonyms: [r.pseudonym.name], case: r.reference, worker: o.worker, format, sha256: sha256(r.bytes) }, (d) => [
       `rendered ${d.document} -> ${d.path} (${d.pseudonyms.join(', ')}; leak gate: clean)`,
       ...(r.low > 0 ? [`${r.low} low-confidence finding${r.low === 1 ? '' : 's'} (a surname or first name alone) did not stop it; check with "schuilnaam scan --strict ${d.path}"`] : []),
     ]);
@@ -213,7 +213,7 @@ async function reissue(ctx: Ctx, o: RenderOptions): Promise<number> {
     const r = await renderer.render({ template, reference: doc.case, worker, values: doc.values, format, outName: path.basename(out) });
     if (r.blocked.length > 0) return blocked(ctx, out, r.blocked);
     const [id] = writeRegistered([{ file: out, bytes: r.bytes }], (place) =>
-      v.documents.registerAll([{ kind: 'render', record: record(template, doc.case, worker, format, out, r, doc.values), pseudonymIds: [r.pseudonym.id], reissueOf: doc.id }], place),
+      v.documents.registerAll([{ kind: 'render', record: record(template, worker, format, out, r, doc.values), pseudonymIds: [r.pseudonym.id], reissueOf: doc.id }], place),
     );
     emit(ctx, { document: id, path: out, pseudonyms: [r.pseudonym.name], reissue_of: doc.id, previous: doc.pseudonyms }, (d) => [
       `reissued ${d.reissue_of} as ${d.document} -> ${d.path} (${d.previous.join(', ')} -> ${d.pseudonyms.join(', ')}; leak gate: clean)`,
