@@ -3,6 +3,7 @@
 // place inside one vault transaction: a letter is never on disk without
 // being in the register (where a rotation finds it), and a failure leaves
 // no partial or unregistered file behind.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { IoError, SchuilnaamError, UsageError } from '../errors.js';
@@ -65,6 +66,11 @@ export function writeRegistered<T>(files: readonly { file: string; bytes: Uint8A
     discard(staged);
     throw e;
   }
+}
+
+/** The SHA-256 of a document's bytes, hex: what the register keeps to recognise the file. */
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Refuses to replace an existing file unless told to. */

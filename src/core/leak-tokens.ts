@@ -248,12 +248,7 @@ export class Tokenizer {
         const k = classes[c]!;
         if (k !== C.Sep) {
           if (tokClass !== k) {
-            if (tokClass !== C.Sep) {
-              this.finish(b, tokFrom, runFrom, i, hash, fast);
-            } else if (base + i - this.lastEnd > MAX_SEPARATION && !this.lastGap) {
-              this.sink.gap();
-              this.lastGap = true;
-            }
+            this.boundary(b, tokClass, tokFrom, runFrom, i, hash, fast);
             tokClass = k;
             fast = true;
             hash = FNV_OFFSET;
@@ -284,12 +279,7 @@ export class Tokenizer {
       const k = classOf(cp);
       if (k === C.Letter || k === C.Digit) {
         if (tokClass !== k) {
-          if (tokClass !== C.Sep) {
-            this.finish(b, tokFrom, runFrom, i, hash, fast);
-          } else if (base + i - this.lastEnd > MAX_SEPARATION && !this.lastGap) {
-            this.sink.gap();
-            this.lastGap = true;
-          }
+          this.boundary(b, tokClass, tokFrom, runFrom, i, hash, fast);
           tokClass = k;
           tokFrom = i;
           runFrom = i;
@@ -323,6 +313,18 @@ export class Tokenizer {
     this.fast = fast;
     this.hash = hash;
     this.base = base + n;
+  }
+
+  /**
+   * A word begins at b[i]: the one before it ends (at a letter <-> digit
+   * boundary), or a long run of separators since the last word is a gap.
+   */
+  private boundary(b: Uint8Array, prevClass: number, tokFrom: number, runFrom: number, i: number, hash: number, fast: boolean): void {
+    if (prevClass !== C.Sep) this.finish(b, tokFrom, runFrom, i, hash, fast);
+    else if (this.base + i - this.lastEnd > MAX_SEPARATION && !this.lastGap) {
+      this.sink.gap();
+      this.lastGap = true;
+    }
   }
 
   /** The token ends at b[end]; it began at b[tokFrom], or in an earlier chunk when tokFrom is -1. */

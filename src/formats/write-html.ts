@@ -2,11 +2,10 @@
 // embedded house style for A4 letters, so it prints like the PDF and needs
 // nothing from the network. All text is escaped; nothing from the template
 // becomes markup.
+import { escapeHtml } from '../core/template.js';
 import { tidyBlocks, type Block, type Run } from './markdown.js';
 import type { DocumentMeta } from './write-document.js';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/gu, (c) => ESCAPES[c]!);
 
 const STYLE = `
 @page { size: A4; margin: 25mm; }

@@ -43,8 +43,6 @@ export interface Rendered {
   timings: { render: number; gate: number };
 }
 
-const FORMATS_OF_DOCX: readonly OutputFormat[] = ['docx'];
-
 export class Renderer {
   constructor(
     private readonly cases: Cases,
@@ -76,7 +74,7 @@ export class Renderer {
   async render(req: RenderRequest): Promise<Rendered> {
     const t0 = performance.now();
     const { template: t } = req;
-    if (t.type === 'docx' && !FORMATS_OF_DOCX.includes(req.format)) {
+    if (t.type === 'docx' && req.format !== 'docx') {
       throw new UsageError(`a Word template renders to .docx only, not .${req.format}`, 'render to .docx, or use a .md, .txt or .html template for .pdf, .html, .md or .txt');
     }
     const { values, pseudonym } = this.caseFacing(req.reference, req.worker, t.language);

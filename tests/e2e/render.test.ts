@@ -1009,3 +1009,20 @@ describe('a file that cannot be put in place: nothing on disk, nothing registere
     expect(await count()).toBe(before);
   });
 });
+
+describe('bad input to the new settings commands: one clear line, exit 2', () => {
+  it('case update: an unknown case, nothing to change, an invalid risk', async () => {
+    expectCleanError(await run(['case', 'update', 'JB-NOPE', '--team', TEAM.name]), 2, /no case "JB-NOPE"/u);
+    expectCleanError(await run(['case', 'update', CASE]), 2, /nothing to change/u);
+    expectCleanError(await run(['case', 'update', CASE, '--risk', 'extreme']), 2, /extreme/u);
+  });
+
+  it('team set: contact details for the vault defaults, an invalid phone or e-mail, nothing to set', async () => {
+    expectCleanError(await run(['team', 'set', '--default', '--phone', '020 555 0100']), 2, /belong to a team/u);
+    expectCleanError(await run(['team', 'set', TEAM.name, '--phone', 'bel me']), 2, /phone/u);
+    expectCleanError(await run(['team', 'set', TEAM.name, '--email', 'geen-adres']), 2, /e-mail/u);
+    expectCleanError(await run(['team', 'set', TEAM.name]), 2, /nothing to set/u);
+    // The team's details are unchanged.
+    expect(expectOk(await run(['team', 'list'])).stdout).toContain(TEAM.phone);
+  });
+});

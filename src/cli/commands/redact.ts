@@ -1,21 +1,17 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExitCode, UsageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
 import { withVault } from '../credentials.js';
 import { emit } from '../output.js';
-import { writeRegistered } from '../write-output.js';
+import { sha256, writeRegistered } from '../write-output.js';
+import { escapeHtml } from '../../core/template.js';
 import type { TextSegment } from '../../formats/segments.js';
 
 const TEXT_TYPES = ['.txt', '.text', '.md', '.markdown'];
 const HTML_TYPES = ['.html', '.htm'];
 const WORD_TYPES = ['.docx'];
 const MAIL_TYPES = ['.eml'];
-
-function escapeHtml(t: string): string {
-  return t.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 export interface RedactOptions {
   input: string;
@@ -90,7 +86,7 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
       language: 'nl' as const,
       format: path.extname(o.out).slice(1).toLowerCase(),
       path: path.resolve(o.out),
-      sha256: createHash('sha256').update(output.bytes).digest('hex'),
+      sha256: sha256(output.bytes),
       values: {},
       pseudonyms: [...redactor.used.values()],
     };

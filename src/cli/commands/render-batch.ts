@@ -12,8 +12,8 @@ import type { GateFinding, Rendered } from '../../vault/renderer.js';
 import type { Ctx } from '../context.js';
 import { withVault } from '../credentials.js';
 import { emit } from '../output.js';
-import { writeRegistered } from '../write-output.js';
-import { describe, formatOf, gateJson, makeRenderer, record, sha256, type RenderOptions } from './render.js';
+import { checkNotThere, sha256, writeRegistered } from '../write-output.js';
+import { describe, formatOf, gateJson, makeRenderer, record, type RenderOptions } from './render.js';
 
 interface Row {
   line: number;
@@ -91,7 +91,7 @@ export async function batch(ctx: Ctx, o: RenderOptions): Promise<number> {
     if (seen !== undefined) throw new UsageError(`lines ${seen} and ${row.line} would both write ${name}`, 'give each row its own "out" file name');
     names.set(name, row.line);
     row.file = name;
-    if (!o.force && fs.existsSync(path.join(outDir, name))) throw new UsageError(`${path.join(outDir, name)} already exists`, 'pass --force to replace it');
+    checkNotThere(path.join(outDir, name), o.force);
   }
   return withVault(ctx, async (v) => {
     const renderer = await makeRenderer(v);

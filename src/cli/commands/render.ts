@@ -1,28 +1,25 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkSetKey } from '../../core/template.js';
 import { ExitCode, SchuilnaamError, UsageError } from '../../errors.js';
 import type { TemplateSource } from '../../formats/templates.js';
-import type { OutputFormat } from '../../formats/write-document.js';
+import { outputFormatOf, type OutputFormat } from '../../formats/write-document.js';
 import type { DocumentRecord } from '../../vault/documents.js';
 import type { GateFinding, Rendered, Renderer } from '../../vault/renderer.js';
 import type { Vault } from '../../vault/vault.js';
 import type { Ctx } from '../context.js';
 import { withVault } from '../credentials.js';
 import { emit } from '../output.js';
-import { checkNotThere, writeRegistered } from '../write-output.js';
-
-const FORMATS: Record<string, OutputFormat> = { '.md': 'md', '.markdown': 'md', '.txt': 'txt', '.text': 'txt', '.html': 'html', '.htm': 'html', '.docx': 'docx', '.pdf': 'pdf' };
+import { checkNotThere, sha256, writeRegistered } from '../write-output.js';
 
 export function formatOf(file: string): OutputFormat {
-  const f = FORMATS[path.extname(file).toLowerCase()];
+  const f = outputFormatOf(file);
   if (!f) throw new UsageError(`cannot render to ${path.basename(file)}`, 'the output file must end in .pdf, .docx, .html, .md or .txt');
   return f;
 }
 
 function batchFormat(value: string): OutputFormat {
-  const f = FORMATS[`.${value.replace(/^\./u, '').toLowerCase()}`];
+  const f = outputFormatOf(`x.${value.replace(/^\./u, '')}`);
   if (!f) throw new UsageError(`invalid --format "${value}"`, 'use pdf, docx, html, md or txt');
   return f;
 }
@@ -116,10 +113,6 @@ export function renderOptions(args: string[], opts: Record<string, unknown>): Re
   if (o.format !== undefined) throw new UsageError('--format is for --batch; a single document takes its format from --out');
   formatOf(o.out);
   return o;
-}
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** One finding of the leak gate, for stderr. */
