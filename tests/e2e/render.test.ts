@@ -162,13 +162,22 @@ async function readDocument(file: string): Promise<Content & { parts?: Record<st
   return { text: squash(raw), author: null };
 }
 
+/**
+ * The text with the worker's pseudonym taken out: a drawn pseudonym may share
+ * a first name with a colleague, or contain a colleague's surname inside a
+ * longer one ("Bergsma"), and that is not a leak.
+ */
+function withoutPseudonym(text: string, p: PseudonymJson): string {
+  return text.split(p.pseudonym).join(' ').split(p.formal).join(' ').split(squash(p.pseudonym)).join(' ');
+}
+
 /** The letter carries the pseudonym and the team's details, and nothing of Jolanda's identity. */
 async function expectCaseFacingOnly(file: string, p: PseudonymJson): Promise<Content> {
   const c = await readDocument(at(file));
   expect(c.text, `${file}: the pseudonym`).toContain(squash(p.pseudonym));
   expect(c.text, `${file}: the team phone`).toContain(TEAM.phone);
   expect(c.text, `${file}: the team mailbox`).toContain(TEAM.email);
-  for (const real of JOLANDA_REAL) expect(c.text, `${file} must not contain "${real}"`).not.toContain(real);
+  for (const real of JOLANDA_REAL) expect(withoutPseudonym(c.text, p), `${file} must not contain "${real}"`).not.toContain(real);
   return c;
 }
 
@@ -380,7 +389,7 @@ describe('render: every output format from every kind of template', () => {
     expect(r).toMatchObject({ format: 'docx', pseudonyms: [p.pseudonym] });
     const c = await expectCaseFacingOnly(`${dir}/brief.docx`, p);
     expect(c.author).toBe(TEAM.name);
-    for (const colleague of ['Pieter', 'Berg', 'Özlem', 'Koç']) expect(c.text).not.toContain(colleague);
+    for (const colleague of ['Pieter', 'Berg', 'Özlem', 'Koç']) expect(withoutPseudonym(c.text, p)).not.toContain(colleague);
     // A Word template keeps its layout only in Word.
     expectCleanError(await run(['render', tpl, '--case', CASE, '--worker', W.jolanda, '--out', `${dir}/brief.pdf`, '--set', 'onderwerp=x']), 2, /\.docx only/u);
     expect(entries(dir)).toEqual(['brief.docx']);
@@ -411,7 +420,7 @@ describe('render: Word templates keep the house style', () => {
     const core = parts!['docProps/core.xml']!;
     expect(core).toMatch(new RegExp(`<dc:creator>${escapeRe(TEAM.name)}</dc:creator>`, 'u'));
     expect(core).toMatch(new RegExp(`<cp:lastModifiedBy>${escapeRe(TEAM.name)}</cp:lastModifiedBy>`, 'u'));
-    for (const real of [...JOLANDA_REAL, 'Pieter', 'Berg', 'Özlem', 'Koç', 'Ozlem']) expect(text, `no "${real}" in any part`).not.toContain(real);
+    for (const real of [...JOLANDA_REAL, 'Pieter', 'Berg', 'Özlem', 'Koç', 'Ozlem']) expect(withoutPseudonym(text, p), `no "${real}" in any part`).not.toContain(real);
     // What was written scans clean.
     const scan = await run(['scan', `${dir}/brief.docx`, '--strict', '--json']);
     expect(scan.exitCode, scan.stdout + scan.stderr).toBe(0);
@@ -436,7 +445,7 @@ describe('render: Word templates keep the house style', () => {
     const core = parts!['docProps/core.xml']!;
     expect(/<dc:creator>([^<]*)</u.exec(core)?.[1]).toBe(TEAM.name);
     expect(/<cp:lastModifiedBy>([^<]*)</u.exec(core)?.[1]).toBe(TEAM.name);
-    const all = Object.values(parts!).join('\n');
+    const all = withoutPseudonym(decodeEntities(Object.values(parts!).join('\n')), p);
     for (const colleague of ['Pieter', 'Berg', 'Özlem', 'Koç', '{{']) expect(all).not.toContain(colleague);
   });
 });
