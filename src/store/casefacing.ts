@@ -322,6 +322,10 @@ export class CaseStore {
     return this.s.get<Pick<AuditRow, 'seq' | 'hash'>>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
   }
 
+  auditHasAction(action: string): boolean {
+    return this.s.get('SELECT 1 FROM audit_log WHERE action = ? LIMIT 1', action) !== undefined;
+  }
+
   insertAudit(row: AuditRow): void {
     this.s.run(
       'INSERT INTO audit_log (seq, at, actor, action, subject, details, sealed, prev, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',

@@ -6,6 +6,47 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * The tables and columns migration 4 protects, in the order their values go
+ * into a row's keyed hash. Frozen with that migration: a later migration that
+ * adds a column recreates the triggers of its table.
+ */
+export const INTEGRITY_COLUMNS_V4: Readonly<Record<string, readonly string[]>> = {
+  meta: ['key', 'value'],
+  keyslots: ['id', 'user', 'role', 'kdf', 'wrapped', 'created_at', 'updated_at'],
+  workers: ['id', 'status', 'data_key', 'first_name', 'prefix', 'last_name', 'initials', 'email', 'phone', 'employee_no', 'team', 'bi_email', 'bi_employee_no', 'created_at', 'updated_at', 'offboarded_at'],
+  teams: ['id', 'name_index', 'name', 'settings', 'created_at', 'updated_at'],
+  cases: ['id', 'ref_index', 'reference', 'team', 'risk', 'created_at', 'updated_at'],
+  assignments: ['case_id', 'worker_id', 'assigned_at'],
+  compromises: ['id', 'recorded_at', 'recorded_by', 'target', 'details'],
+  pseudonyms: ['id', 'worker_id', 'case_id', 'scope', 'style', 'status', 'name', 'formal', 'name_index', 'issued_at', 'ended_at', 'end_reason', 'replaced_by', 'compromise_id'],
+  pseudonym_guards: ['digest', 'pseudonym_id'],
+  name_guards: ['digest', 'refs'],
+  scan_index: ['id', 'owner', 'kind', 'confidence', 'tokens', 'reversed', 'worker'],
+  documents: ['id', 'case_id', 'worker_id', 'kind', 'record', 'created_at', 'reissue_of', 'state'],
+  document_pseudonyms: ['document_id', 'pseudonym_id'],
+};
+
+function rowHashCall(table: string, alias: 'NEW' | 'OLD'): string {
+  return `snm_row('${table}', ${INTEGRITY_COLUMNS_V4[table]!.map((c) => `${alias}.${c}`).join(', ')})`;
+}
+
+/** Triggers that keep each table's row count and digest in step with every insert, update and delete. */
+const INTEGRITY_TRIGGERS = Object.keys(INTEGRITY_COLUMNS_V4)
+  .map(
+    (t) => `
+      CREATE TRIGGER integrity_${t}_insert AFTER INSERT ON ${t} BEGIN
+        UPDATE integrity SET rows = rows + 1, digest = snm_add(digest, ${rowHashCall(t, 'NEW')}) WHERE name = '${t}';
+      END;
+      CREATE TRIGGER integrity_${t}_update AFTER UPDATE ON ${t} BEGIN
+        UPDATE integrity SET digest = snm_add(snm_sub(digest, ${rowHashCall(t, 'OLD')}), ${rowHashCall(t, 'NEW')}) WHERE name = '${t}';
+      END;
+      CREATE TRIGGER integrity_${t}_delete AFTER DELETE ON ${t} BEGIN
+        UPDATE integrity SET rows = rows - 1, digest = snm_sub(digest, ${rowHashCall(t, 'OLD')}) WHERE name = '${t}';
+      END;`,
+  )
+  .join('\n');
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -189,6 +230,33 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (document_id, pseudonym_id)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX document_pseudonyms_pseudonym ON document_pseudonyms (pseudonym_id);
+    `,
+  },
+  {
+    version: 4,
+    sql: `
+      -- A document is registered as pending before its file is renamed into
+      -- place and completed after: a crash in between leaves a row that says
+      -- so, never a file the register does not know.
+      ALTER TABLE documents ADD COLUMN state TEXT NOT NULL DEFAULT 'complete' CHECK (state IN ('pending', 'complete'));
+
+      -- Integrity of every table outside the audit chain. Per table: the number
+      -- of rows and the sum (mod 2^256) of a keyed hash of each row, kept by the
+      -- triggers below; the seal is a MAC over all of them and the audit log's
+      -- head. A row added, removed, altered or put back to an older version
+      -- without the key changes a sum that the key is needed to correct.
+      CREATE TABLE integrity (
+        name   TEXT PRIMARY KEY,
+        rows   INTEGER NOT NULL,
+        digest BLOB NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE integrity_seal (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        audit_seq  INTEGER NOT NULL,
+        audit_hash BLOB,
+        mac        BLOB NOT NULL
+      ) STRICT;
+${INTEGRITY_TRIGGERS}
     `,
   },
 ];

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { IntegrityError, SchuilnaamError, UsageError } from '../errors.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
+import { INTEGRITY_COLUMNS_V4, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
+import { addDigest, subDigest, ZERO_DIGEST } from '../core/digest-sum.js';
+import type { IntegrityHasher } from '../crypto/integrity.js';
 import { translateSqliteError } from './sqlite-errors.js';
 
 /** "SNM1": marks a SQLite file as a schuilnaam vault (PRAGMA application_id). */
@@ -74,8 +76,20 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
+/** Every table the integrity seal covers (all but the audit log, which has its own chain). */
+export const PROTECTED_TABLES: readonly string[] = Object.keys(INTEGRITY_COLUMNS_V4);
+
+/** One table whose rows no longer add up to what the seal says, or the seal itself. */
+export interface IntegrityProblem {
+  table: string;
+  problem: string;
+}
+
+const encoder = new TextEncoder();
+
 export class Store {
   private readonly statements = new Map<string, Database.Statement>();
+  private hasher: IntegrityHasher | undefined;
 
   private constructor(
     private readonly db: Database.Database,
@@ -178,6 +192,117 @@ export class Store {
     this.db.pragma('cache_size = -65536');
     // Freed pages are zeroed, so a shredded worker's ciphertext does not linger.
     this.db.pragma('secure_delete = ON');
+    // The integrity triggers (migration 4) call these on every change.
+    this.db.function('snm_row', { deterministic: true, varargs: true }, (table: unknown, ...values: unknown[]) => {
+      if (!this.hasher) throw new Error('a protected table was changed before the vault was unlocked');
+      return Buffer.from(this.hasher.row(String(table), values));
+    });
+    this.db.function('snm_add', { deterministic: true }, (a: unknown, b: unknown) => Buffer.from(addDigest(a as Uint8Array, b as Uint8Array)));
+    this.db.function('snm_sub', { deterministic: true }, (a: unknown, b: unknown) => Buffer.from(subDigest(a as Uint8Array, b as Uint8Array)));
+  }
+
+  // --- integrity ----------------------------------------------------------
+
+  /** The key-holding hasher the triggers and checks use; set once the vault is unlocked. */
+  setIntegrityHasher(hasher: IntegrityHasher): void {
+    this.hasher = hasher;
+  }
+
+  hasSeal(): boolean {
+    return this.get('SELECT 1 FROM integrity_seal WHERE id = 1') !== undefined;
+  }
+
+  /** Recomputes one table's row count and digest from its rows. */
+  tableDigest(table: string): { rows: number; digest: Uint8Array } {
+    const columns = INTEGRITY_COLUMNS_V4[table];
+    if (!columns || !this.hasher) throw new Error(`cannot compute the digest of ${table}`);
+    const sql = `SELECT snm_row('${table}', ${columns.join(', ')}) FROM ${table}`;
+    let digest: Uint8Array = ZERO_DIGEST;
+    let rows = 0;
+    try {
+      for (const h of this.stmt(sql).pluck().iterate() as IterableIterator<Uint8Array>) {
+        digest = addDigest(digest, h);
+        rows++;
+      }
+    } catch (e) {
+      throw translateSqliteError(e, this.path) ?? e;
+    }
+    return { rows, digest };
+  }
+
+  private storedDigests(): Map<string, { rows: number; digest: Uint8Array }> {
+    return new Map(this.all<{ name: string; rows: number; digest: Uint8Array }>('SELECT name, rows, digest FROM integrity').map((r) => [r.name, { rows: r.rows, digest: r.digest }]));
+  }
+
+  private auditHead(): { seq: number; hash: Uint8Array | null } {
+    const r = this.get<{ seq: number; hash: Uint8Array }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    return r ? { seq: r.seq, hash: r.hash } : { seq: 0, hash: null };
+  }
+
+  private sealMac(digests: Map<string, { rows: number; digest: Uint8Array }>, head: { seq: number; hash: Uint8Array | null }): Uint8Array {
+    const lines = [`schuilnaam\u001f1\u001fseal\u001f${this.getMeta('vault_id') ?? ''}`];
+    for (const name of [...digests.keys()].sort()) {
+      const d = digests.get(name)!;
+      lines.push(`${name}\u001f${d.rows}\u001f${Buffer.from(d.digest).toString('hex')}`);
+    }
+    lines.push(`audit_log\u001f${head.seq}\u001f${head.hash ? Buffer.from(head.hash).toString('hex') : ''}`);
+    return this.hasher!.seal(encoder.encode(lines.join('\n')));
+  }
+
+  /** Computes every table's digest from scratch and seals them. Call inside a write transaction. */
+  sealAll(): void {
+    this.run('DELETE FROM integrity');
+    for (const t of PROTECTED_TABLES) {
+      const d = this.tableDigest(t);
+      this.run('INSERT INTO integrity (name, rows, digest) VALUES (?, ?, ?)', t, d.rows, d.digest);
+    }
+    this.writeSeal();
+  }
+
+  private writeSeal(): void {
+    const head = this.auditHead();
+    const mac = this.sealMac(this.storedDigests(), head);
+    this.run(
+      'INSERT INTO integrity_seal (id, audit_seq, audit_hash, mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET audit_seq = excluded.audit_seq, audit_hash = excluded.audit_hash, mac = excluded.mac',
+      head.seq,
+      head.hash,
+      mac,
+    );
+  }
+
+  /**
+   * Checks the seal (every table's stored digest and the audit log's head)
+   * and recomputes the digests of `tables` from their rows. Returns what does
+   * not match; an empty list means intact.
+   */
+  integrityProblems(tables: readonly string[]): IntegrityProblem[] {
+    const seal = this.get<{ audit_seq: number; audit_hash: Uint8Array | null; mac: Uint8Array }>('SELECT audit_seq, audit_hash, mac FROM integrity_seal WHERE id = 1');
+    if (!seal) return [{ table: 'integrity_seal', problem: 'the integrity seal is missing' }];
+    const problems: IntegrityProblem[] = [];
+    const stored = this.storedDigests();
+    const head = this.auditHead();
+    const missing = PROTECTED_TABLES.filter((t) => !stored.has(t));
+    if (missing.length > 0 || stored.size !== PROTECTED_TABLES.length) {
+      problems.push({ table: 'integrity', problem: 'the integrity record was altered' });
+    } else if (!Buffer.from(this.sealMac(stored, head)).equals(Buffer.from(seal.mac))) {
+      const sameHead = head.seq === seal.audit_seq && Buffer.from(head.hash ?? []).equals(Buffer.from(seal.audit_hash ?? []));
+      problems.push(
+        sameHead
+          ? { table: 'integrity', problem: 'the integrity record was altered' }
+          : { table: 'audit_log', problem: `the end of the audit log changed outside schuilnaam (sealed at entry ${seal.audit_seq}, now ${head.seq})` },
+      );
+    }
+    for (const t of tables) {
+      const want = stored.get(t);
+      if (!want) continue;
+      const got = this.tableDigest(t);
+      if (got.rows !== want.rows || !Buffer.from(got.digest).equals(Buffer.from(want.digest))) {
+        const delta = got.rows - want.rows;
+        const how = delta > 0 ? `${delta} row(s) more than sealed` : delta < 0 ? `${-delta} row(s) fewer than sealed` : 'rows altered or put back to an older version';
+        problems.push({ table: t, problem: `the ${t} table was changed outside schuilnaam (${how})` });
+      }
+    }
+    return problems;
   }
 
   private migrate(): void {
@@ -206,7 +331,14 @@ export class Store {
   /** Runs fn in one write transaction (BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout). */
   transaction<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn).immediate();
+      return this.db
+        .transaction(() => {
+          const result = fn();
+          // Every change ends with a fresh seal over the tables and the audit head.
+          if (this.hasher && this.hasSeal()) this.writeSeal();
+          return result;
+        })
+        .immediate();
     } catch (e) {
       throw translateSqliteError(e, this.path) ?? e;
     }

@@ -24,6 +24,7 @@ import { checkPolicyPatch, Teams, type TeamSettings, type TeamView } from './tea
 import { ScanIndex } from './scan-index.js';
 import { Redactor } from './redactor.js';
 import { loadNamePools } from '../formats/name-lists.js';
+import { armIntegrity, Integrity } from './integrity.js';
 
 const FORMAT_MARKER = 'schuilnaam-vault';
 
@@ -58,6 +59,11 @@ export async function createVault(file: string, passphrase: Uint8Array, user: st
         const sealed = sealKeyslot(vaultId, slot, keyring, passphrase, deps.kdfProfile, deps.random);
         kdf = sealed.kdf;
         store.insertKeyslot({ ...slot, ...sealed, created_at: now, updated_at: now });
+        // Sealed from the first moment: the seal entry in the audit log marks
+        // this vault as one whose seal may never go missing.
+        const ctx = new VaultContext(store, keyring, vaultId, user, 'admin', deps.clock, deps.random);
+        armIntegrity(ctx);
+        new Integrity(ctx, new AuditLog(ctx)).sealNow();
       },
       { busyTimeoutMs: deps.busyTimeoutMs },
     );
@@ -145,6 +151,7 @@ export class Vault {
   readonly documents: Documents;
   readonly workers: Workers;
   readonly scanIndex: ScanIndex;
+  readonly integrity: Integrity;
 
   constructor(
     private readonly file: VaultFile,
@@ -152,6 +159,9 @@ export class Vault {
     private readonly deps: VaultDeps,
   ) {
     this.audit = new AuditLog(ctx);
+    armIntegrity(ctx);
+    this.integrity = new Integrity(ctx, this.audit);
+    this.integrity.ensureSealed();
     this.teams = new Teams(ctx, this.audit);
     this.cases = new Cases(ctx, this.audit);
     this.scanIndex = new ScanIndex(ctx);
