@@ -226,13 +226,15 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .summary("crypto-shred a worker's identity (irreversible)")
     .argument('<id>', 'worker id (W-…)')
     .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
+    .option('--forget', "also remove the keyed hashes that let scan and the leak gate catch the former worker's name, e-mail and numbers")
     .addHelpText(
       'before',
       about(
-        "Offboard a worker: their identity key is destroyed, so their name and contact details can never be read again. The id stays for the record.",
+        "Offboard a worker: their identity key is destroyed, so their name and contact details can never be read again. The id stays for the record. Former staff stay targets for years, so the keyed hashes of their name forms, e-mail and numbers stay in the leak index (no name in clear) and letters are still checked against them; --forget removes those too.",
         [
           ['offboard, asking for confirmation', 'schuilnaam worker offboard W-7f3k2q9m'],
           ['in a script', 'schuilnaam worker offboard W-7f3k2q9m --yes'],
+          ['also stop checking letters for the former worker\'s name', 'schuilnaam worker offboard W-7f3k2q9m --yes --forget'],
         ],
       ),
     )

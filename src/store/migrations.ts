@@ -31,20 +31,37 @@ function rowHashCall(table: string, alias: 'NEW' | 'OLD'): string {
   return `snm_row('${table}', ${INTEGRITY_COLUMNS_V4[table]!.map((c) => `${alias}.${c}`).join(', ')})`;
 }
 
-/** Triggers that keep each table's row count and digest in step with every insert, update and delete. */
-const INTEGRITY_TRIGGERS = Object.keys(INTEGRITY_COLUMNS_V4)
-  .map(
-    (t) => `
-      CREATE TRIGGER integrity_${t}_insert AFTER INSERT ON ${t} BEGIN
+/**
+ * The triggers that keep each table's row count and digest in step with every
+ * insert, update and delete, by name, as SQLite stores their text: the store
+ * compares sqlite_master with these, so a trigger dropped or edited to let a
+ * change through unrecorded is noticed.
+ */
+export const INTEGRITY_TRIGGERS_V4: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.keys(INTEGRITY_COLUMNS_V4).flatMap((t) => [
+    [
+      `integrity_${t}_insert`,
+      `CREATE TRIGGER integrity_${t}_insert AFTER INSERT ON ${t} BEGIN
         UPDATE integrity SET rows = rows + 1, digest = snm_add(digest, ${rowHashCall(t, 'NEW')}) WHERE name = '${t}';
-      END;
-      CREATE TRIGGER integrity_${t}_update AFTER UPDATE ON ${t} BEGIN
+      END`,
+    ],
+    [
+      `integrity_${t}_update`,
+      `CREATE TRIGGER integrity_${t}_update AFTER UPDATE ON ${t} BEGIN
         UPDATE integrity SET digest = snm_add(snm_sub(digest, ${rowHashCall(t, 'OLD')}), ${rowHashCall(t, 'NEW')}) WHERE name = '${t}';
-      END;
-      CREATE TRIGGER integrity_${t}_delete AFTER DELETE ON ${t} BEGIN
+      END`,
+    ],
+    [
+      `integrity_${t}_delete`,
+      `CREATE TRIGGER integrity_${t}_delete AFTER DELETE ON ${t} BEGIN
         UPDATE integrity SET rows = rows - 1, digest = snm_sub(digest, ${rowHashCall(t, 'OLD')}) WHERE name = '${t}';
-      END;`,
-  )
+      END`,
+    ],
+  ]),
+);
+
+const INTEGRITY_TRIGGERS = Object.values(INTEGRITY_TRIGGERS_V4)
+  .map((sql) => `      ${sql};`)
   .join('\n');
 
 export const MIGRATIONS: readonly Migration[] = [

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { IntegrityError, SchuilnaamError, UsageError } from '../errors.js';
-import { INTEGRITY_COLUMNS_V4, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
+import { INTEGRITY_COLUMNS_V4, INTEGRITY_TRIGGERS_V4, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
 import { addDigest, subDigest, ZERO_DIGEST } from '../core/digest-sum.js';
 import type { IntegrityHasher } from '../crypto/integrity.js';
 import { translateSqliteError } from './sqlite-errors.js';
@@ -63,6 +63,39 @@ function removeQuietly(file: string): void {
   }
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what an init that died half-way left beside the vault
+ * (".vault.db.<pid>.<random>.creating" and its journal files), once the
+ * process that made it is gone. Files of a live init are left alone.
+ */
+export function removeDeadLeftovers(dir: string, base: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  const prefix = `.${base}.`;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)\.[0-9a-f]{12}\.creating(?:-wal|-shm|-journal)?$/u.exec(name.slice(prefix.length));
+    if (!m || processAlive(Number(m[1]))) continue;
+    removeQuietly(path.join(dir, name));
+    removed.push(name);
+  }
+  return removed;
+}
+
 function fsyncDirectory(dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');
@@ -111,7 +144,9 @@ export class Store {
     } catch (e) {
       throw new UsageError(`cannot create the folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
     }
-    const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.creating`);
+    removeDeadLeftovers(dir, path.basename(file));
+    // The pid in the name lets a later init recognise this file as a leftover once the process is gone.
+    const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.creating`);
     try {
       // 0600 whatever the umask: SQLite gives -wal and -shm the mode of the main file.
       const fd = fs.openSync(tmp, 'wx', 0o600);
@@ -279,6 +314,11 @@ export class Store {
     const seal = this.get<{ audit_seq: number; audit_hash: Uint8Array | null; mac: Uint8Array }>('SELECT audit_seq, audit_hash, mac FROM integrity_seal WHERE id = 1');
     if (!seal) return [{ table: 'integrity_seal', problem: 'the integrity seal is missing' }];
     const problems: IntegrityProblem[] = [];
+    const triggers = new Map(this.all<{ name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").map((r) => [r.name, r.sql]));
+    const broken = Object.entries(INTEGRITY_TRIGGERS_V4).filter(([name, sql]) => triggers.get(name) !== sql);
+    if (broken.length > 0) {
+      problems.push({ table: 'integrity', problem: `${broken.length === 1 ? 'an integrity trigger was' : `${broken.length} integrity triggers were`} removed or altered outside schuilnaam (${broken[0]![0]}${broken.length > 1 ? ', …' : ''})` });
+    }
     const stored = this.storedDigests();
     const head = this.auditHead();
     const missing = PROTECTED_TABLES.filter((t) => !stored.has(t));

@@ -13,6 +13,11 @@ export class VaultContext {
   readonly documents: DocumentStore;
   /** Things the user should know after the command (printed as warnings). */
   readonly notices: string[] = [];
+  /**
+   * Refuses to go on when any of these tables no longer matches the integrity
+   * seal (exit 4). Set by the vault once it is unlocked; a no-op before.
+   */
+  requireIntact: (tables: readonly string[]) => void = () => {};
   private lookupKey: Uint8Array | undefined;
   private guardKey: Uint8Array | undefined;
 

@@ -36,11 +36,11 @@ export class Integrity {
   ensureSealed(): void {
     const store = this.ctx.store;
     if (!this.ctx.keyring.has('audit') || store.hasSeal()) return;
+    // A vault that was sealed once and has no seal now was tampered with: it
+    // stays unsealed, so every check reports the missing seal.
+    if (this.ctx.cases.auditHasAction(SEAL_ACTION)) return;
     store.transaction(() => {
-      if (store.hasSeal()) return;
-      if (this.ctx.cases.auditHasAction(SEAL_ACTION)) {
-        throw new IntegrityError('the vault\'s integrity seal was removed', 'restore the vault from a backup you trust; "schuilnaam verify" lists what else changed');
-      }
+      if (store.hasSeal() || this.ctx.cases.auditHasAction(SEAL_ACTION)) return;
       this.sealNow();
     });
   }
@@ -66,7 +66,8 @@ export class Integrity {
     if (todo.length === 0 && this.checked.size > 0) return;
     const found = this.problems(todo);
     if (found.length > 0) {
-      const first = found[0]!;
+      // Name the table this command depends on, when one of them is at fault.
+      const first = found.find((p) => todo.includes(p.table)) ?? found[0]!;
       throw new IntegrityError(
         found.length === 1 ? first.problem : `${first.problem}; ${found.length - 1} more problem(s)`,
         'nothing was done; restore the vault from a backup you trust, and run "schuilnaam verify" to list every problem',

@@ -44,6 +44,9 @@ export interface HistoryEntry extends PseudonymView {
 
 const MAX_ATTEMPTS = 400;
 
+/** What decides who a pseudonym belongs to, whether it is active, and which names are free. */
+const PSEUDONYM_TABLES = ['pseudonyms', 'pseudonym_guards', 'name_guards'] as const;
+
 export class Pseudonyms {
   constructor(
     private readonly ctx: VaultContext,
@@ -178,6 +181,7 @@ export class Pseudonyms {
 
   /** The active pseudonym of a worker for a case; issues one on first use. */
   get(reference: string, workerId: string, opts: { scope?: string; style?: string } = {}): PseudonymView & { issued: boolean } {
+    this.ctx.requireIntact(PSEUDONYM_TABLES);
     if (opts.scope !== undefined && !isScope(opts.scope)) throw new UsageError(`invalid scope "${opts.scope}"`, 'use case or worker');
     if (opts.style !== undefined && opts.style !== 'name' && opts.style !== 'code') throw new UsageError(`invalid style "${opts.style}"`, 'use name or code');
     return this.ctx.store.transaction(() => {
@@ -205,6 +209,7 @@ export class Pseudonyms {
 
   /** Finds a pseudonym by its name or code, in any status. A code with a wrong check character is a typo. */
   find(name: string): PseudonymRow {
+    this.ctx.requireIntact(PSEUDONYM_TABLES);
     if (looksLikeCode(name) && !isValidCode(name)) {
       throw new UsageError(`"${name}" is not a valid code: its check character does not match`, 'check the code for a mistyped character');
     }
@@ -214,6 +219,7 @@ export class Pseudonyms {
   }
 
   list(filter: { case?: string; worker?: string }): PseudonymView[] {
+    this.ctx.requireIntact(PSEUDONYM_TABLES);
     return this.ctx.store.read(() => {
       if (filter.case) {
         const c = this.cases.find(filter.case);
@@ -231,6 +237,7 @@ export class Pseudonyms {
   }
 
   history(workerId: string): HistoryEntry[] {
+    this.ctx.requireIntact(PSEUDONYM_TABLES);
     return this.ctx.store.read(() => {
       this.worker(workerId);
       return this.ctx.cases.pseudonymsOfWorker(workerId).map((r) => ({

@@ -48,7 +48,8 @@ export class Redactor {
     }
     const placeholder = PLACEHOLDER[f.kind];
     if (placeholder) return placeholder;
-    if (!f.worker || !caseWorkers.has(f.worker)) return UNKNOWN_WORKER;
+    // A former worker has no pseudonym to give: their name becomes the neutral placeholder.
+    if (!f.worker || f.former || !caseWorkers.has(f.worker)) return UNKNOWN_WORKER;
     const p = this.pseudonyms.get(reference, f.worker);
     this.used.set(p.id, p.pseudonym);
     // Keep a title ("mevrouw Özdemir" -> "mevrouw E. Smit"); initials stay initials.

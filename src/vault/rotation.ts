@@ -68,6 +68,8 @@ export class Rotation {
 
   rotate(target: RotateTarget, o: RotateOptions): RotateResult {
     this.ctx.requireRight('identity', 'record compromises and rotate pseudonyms');
+    // What a rotation retires and the letters it lists must be what was written.
+    this.ctx.requireIntact(['pseudonyms', 'pseudonym_guards', 'name_guards', 'scan_index', 'documents', 'document_pseudonyms']);
     if (o.reason.trim() === '') throw new UsageError('a reason is required', 'say what leaked with --reason "…"');
     if (o.leakedAt !== undefined && Number.isNaN(new Date(o.leakedAt).getTime())) {
       throw new UsageError(`invalid --leaked-at "${o.leakedAt}"`, 'use a date such as 2026-11-20 or 2026-11-20T14:30');

@@ -7,6 +7,7 @@ import { isValueKind, LeakIndex, type ValueKind } from '../core/leak-match.js';
 import type { WorkerRecord } from '../core/worker-fields.js';
 import type { VaultContext } from './context.js';
 import { openField, sealField } from './sealing.js';
+import { GATE_TABLES } from './integrity.js';
 
 const DIGEST_BYTES = 8;
 
@@ -70,6 +71,8 @@ export class ScanIndex {
   }
 
   load(): LeakIndex {
+    // A gate that runs on a gutted or edited index says "clean" about anything.
+    this.ctx.requireIntact(GATE_TABLES);
     const index = new LeakIndex();
     const text = this.ctx.cases.scanIndexText();
     if (text === '') return index;
@@ -92,6 +95,19 @@ export class ScanIndex {
     const rowId = `${Buffer.from(r.owner).toString('hex')}:${r.kind}:${Buffer.from(r.tokens).toString('hex')}`;
     return openField(this.ctx.key('blind'), r.worker, { table: 'scan_index', column: 'worker', rowId });
   }
+
+  /** True for the id of an offboarded worker, whose leak forms stay in the index. */
+  isFormer(workerId: string | null): boolean {
+    if (workerId === null) return false;
+    let former = this.formerCache.get(workerId);
+    if (former === undefined) {
+      former = this.ctx.store.worker(workerId)?.status === 'offboarded';
+      this.formerCache.set(workerId, former);
+    }
+    return former;
+  }
+
+  private readonly formerCache = new Map<string, boolean>();
 
   /** Digests of e-mail, phone and number candidates, kept for the run: letters repeat the same dates and numbers. */
   private readonly valueKeys = new Map<string, string>();

@@ -16,6 +16,8 @@ export interface Finding {
   line: number | null;
   column: number | null;
   worker: string | null;
+  /** True when `worker` has been offboarded: the name of a former worker (their keyed hashes stay in the index). */
+  former?: boolean;
   /** The line the finding sits on (trimmed), for human output; not in --json. */
   context?: { before: string; match: string; after: string };
   /** Offsets in the segment's text (for redaction); not in --json. */
@@ -191,6 +193,7 @@ export class Scanner {
         line: at.line,
         column: at.column,
         worker: worker(m.ref),
+        ...(this.scanIndex.isFormer(worker(m.ref)) ? { former: true } : {}),
         context: window.context(m.start, m.end),
         span: { start: m.start, end: m.end },
       };

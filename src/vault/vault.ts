@@ -162,6 +162,7 @@ export class Vault {
     armIntegrity(ctx);
     this.integrity = new Integrity(ctx, this.audit);
     this.integrity.ensureSealed();
+    ctx.requireIntact = (tables) => this.integrity.require(tables);
     this.teams = new Teams(ctx, this.audit);
     this.cases = new Cases(ctx, this.audit);
     this.scanIndex = new ScanIndex(ctx);
@@ -241,7 +242,7 @@ export class Vault {
   }
 
   verify(): VerifyReport {
-    return verifyVault(this.ctx, { workers: this.workers, cases: this.cases, pseudonyms: this.pseudonyms, audit: this.audit, documents: this.documents });
+    return verifyVault(this.ctx, { integrity: this.integrity, workers: this.workers, cases: this.cases, pseudonyms: this.pseudonyms, audit: this.audit, documents: this.documents });
   }
 
   /** Users with their role and key-derivation cost (no secrets). */

@@ -9,7 +9,10 @@ import type { Cases } from './cases.js';
 import type { Documents } from './documents.js';
 import type { Pseudonyms } from './pseudonyms.js';
 
+import type { Integrity } from './integrity.js';
+
 export interface VerifyParts {
+  integrity: Integrity;
   workers: Workers;
   cases: Cases;
   pseudonyms: Pseudonyms;
@@ -40,6 +43,14 @@ function checkAll(ctx: VaultContext, parts: VerifyParts, problems: string[]): Ve
   const store = ctx.store;
   try {
     problems.push(...store.integrityCheck().map((p) => `sqlite: ${p}`));
+  } catch (e) {
+    if (!(e instanceof SchuilnaamError)) throw e;
+    problems.push(e.message);
+  }
+
+  // Rows added, removed, altered or rolled back without the key, in any table.
+  try {
+    problems.push(...parts.integrity.problems().map((p) => p.problem));
   } catch (e) {
     if (!(e instanceof SchuilnaamError)) throw e;
     problems.push(e.message);

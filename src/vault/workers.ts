@@ -82,9 +82,9 @@ export class Workers {
   }
 
   /** Moves the guards from the old record's forms to the new one's; warns about pseudonyms the new forms resemble. */
-  private updateGuards(id: string, before: WorkerRecord | undefined, after: WorkerRecord | undefined): void {
+  private updateGuards(id: string, before: WorkerRecord | undefined, after: WorkerRecord | undefined, keepLeakForms = false): void {
     const store = this.v.store;
-    this.scanIndex.updateWorker(id, after);
+    if (!keepLeakForms) this.scanIndex.updateWorker(id, after);
     if (before) for (const d of this.guardDigests(before).all) store.dropGuard(d);
     if (!after) return;
     const { surnames, all } = this.guardDigests(after);
@@ -291,16 +291,27 @@ export class Workers {
     return this.show(id);
   }
 
-  /** Crypto-shreds the worker's identity: its data key is destroyed, the id stays for the record. */
-  offboard(id: string): WorkerDetail {
+  /**
+   * Crypto-shreds the worker's identity: its data key is destroyed, the id
+   * stays for the record. The keyed hashes of the worker's name forms and
+   * contact details stay in the leak index unless `forget`: former staff stay
+   * targets, and a letter naming one must still be stopped.
+   */
+  offboard(id: string, o: { forget?: boolean } = {}): WorkerDetail {
     this.v.requireRight('identity', 'offboard workers');
     this.v.store.transaction(() => {
       const row = this.row(id);
-      if (row.status === 'offboarded') throw new UsageError(`worker ${id} is already offboarded`);
-      this.updateGuards(id, this.decrypt(row), undefined);
+      if (row.status === 'offboarded') {
+        if (!o.forget) throw new UsageError(`worker ${id} is already offboarded`, 'add --forget to stop checking letters for this former worker\'s name');
+        // Forgetting later: only the leak forms go.
+        this.scanIndex.updateWorker(id, undefined);
+        this.audit.append('worker.forget', id, {});
+        return;
+      }
+      this.updateGuards(id, this.decrypt(row), undefined, !o.forget);
       this.v.store.shredWorker(id, this.v.now());
       const retired = this.retirePseudonyms(id, 'worker offboarded');
-      this.audit.append('worker.offboard', id, { pseudonyms_retired: retired });
+      this.audit.append('worker.offboard', id, { pseudonyms_retired: retired, forget: Boolean(o.forget) });
     });
     // Push the change out of the WAL so the old ciphertext is overwritten in the main file too.
     let compacted = false;

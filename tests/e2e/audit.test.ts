@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { expectCleanError as fails, expectOk as ok } from '../helpers/expect.js';
+import { openAsAttacker } from '../helpers/tamper.js';
 
 interface AuditEntryJson {
   seq: number;
@@ -187,7 +188,7 @@ describe('the audit log', () => {
       const copy = path.join(sb.dir, `tampered-${++n}.db`);
       fs.copyFileSync(sb.vault, copy);
       for (const ext of ['-wal', '-shm']) if (fs.existsSync(sb.vault + ext)) fs.copyFileSync(sb.vault + ext, copy + ext);
-      const db = new Database(copy, { fileMustExist: true });
+      const db = openAsAttacker(copy);
       try {
         change(db);
         db.pragma('wal_checkpoint(TRUNCATE)');

@@ -15,6 +15,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { expectCleanError, expectOk } from '../helpers/expect.js';
+import { openAsAttacker } from '../helpers/tamper.js';
 
 // ---------------------------------------------------------------------------
 // people, team, cases
@@ -966,8 +967,7 @@ describe('the case decides the team; the register is checked by verify', () => {
     const dir = freshDir('verify-links');
     const doc = json<{ document: string }>(expectOk(await run(['render', 'uitnodiging', '--case', CASE, '--worker', W.jolanda, '--out', `${dir}/a.md`, ...UITNODIGING_VALUES, '--json']))).document;
     expect(json<{ ok: boolean }>(await run(['verify', '--json'])).ok).toBe(true);
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(sb.vault);
+    const db = openAsAttacker(sb.vault);
     const links = db.prepare('SELECT document_id, pseudonym_id FROM document_pseudonyms WHERE document_id = ?').all(doc) as { document_id: string; pseudonym_id: string }[];
     expect(links).toHaveLength(1);
     db.prepare('DELETE FROM document_pseudonyms WHERE document_id = ?').run(doc);
@@ -976,7 +976,7 @@ describe('the case decides the team; the register is checked by verify', () => {
     expect(v.exitCode).toBe(1);
     expect(json<{ problems: string[] }>(v).problems).toEqual(expect.arrayContaining([expect.stringContaining(`document ${doc}: its pseudonym links do not match`)]));
     // Put the rows back: the vault is healthy again.
-    const db2 = new Database(sb.vault);
+    const db2 = openAsAttacker(sb.vault);
     for (const l of links) db2.prepare('INSERT INTO document_pseudonyms (document_id, pseudonym_id) VALUES (?, ?)').run(l.document_id, l.pseudonym_id);
     db2.close();
     expect(json<{ ok: boolean }>(await run(['verify', '--json'])).ok).toBe(true);

@@ -8,6 +8,7 @@ import { execa, type ResultPromise } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, PASSPHRASE, json, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { expectCleanError, expectOk, type WorkerJson } from '../helpers/expect.js';
+import { openAsAttacker } from '../helpers/tamper.js';
 
 // ---------------------------------------------------------------------------
 // helpers
@@ -424,7 +425,7 @@ describe('ciphertext moved within the vault', () => {
 
   /** Edits the vault file directly (no CLI process is running). */
   function tamper(fn: (db: Database.Database) => void): void {
-    const db = new Database(sb.vault, { fileMustExist: true });
+    const db = openAsAttacker(sb.vault);
     try {
       db.transaction(() => fn(db))();
     } finally {

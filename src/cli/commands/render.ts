@@ -118,11 +118,11 @@ export function renderOptions(args: string[], opts: Record<string, unknown>): Re
 /** One finding of the leak gate, for stderr. */
 export function describe(f: GateFinding): string {
   const at = [f.location, f.line !== null ? `line ${f.line}` : null].filter(Boolean).join(', ');
-  return `${f.kind} "${f.text}" (${at}), from ${f.source}`;
+  return `${f.kind} "${f.text}" (${at})${f.former ? ', a former worker' : ''}, from ${f.source}`;
 }
 
 export function gateJson(f: GateFinding) {
-  return { kind: f.kind, confidence: f.confidence, text: f.text, location: f.location, line: f.line, column: f.column, worker: f.worker, source: f.source };
+  return { kind: f.kind, confidence: f.confidence, text: f.text, location: f.location, line: f.line, column: f.column, worker: f.worker, ...(f.former ? { former: true } : {}), source: f.source };
 }
 
 export async function makeRenderer(v: Vault): Promise<Renderer> {

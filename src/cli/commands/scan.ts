@@ -79,7 +79,7 @@ function human(results: FileResult[], skipped: string[], strict: boolean, s: Cha
       const where = [r.file, f.line, f.column].filter((x) => x !== null).join(':');
       const conf = f.confidence === 'high' ? s.red('high') : s.yellow('low');
       const loc = f.location === 'body' ? '' : ` in ${f.location}`;
-      lines.push(`${where}: ${conf} ${f.kind}${loc}: "${f.text}"${f.worker ? ` (${f.worker})` : ''}`);
+      lines.push(`${where}: ${conf} ${f.kind}${loc}: "${f.text}"${f.worker ? ` (${f.former ? `a former worker, ${f.worker}` : f.worker})` : ''}`);
       if (f.context) {
         lines.push(`    ${f.context.before}${s.inverse(f.context.match)}${f.context.after}`);
         // Without colour, carets under the match do the highlighting.

@@ -114,7 +114,11 @@ export async function offboard(ctx: Ctx, args: string[], opts: Record<string, un
       const ok = await ctx.term.confirm(`Offboard ${id}? Their identity is destroyed for good.`);
       if (!ok) throw new UsageError('cancelled; nothing was changed');
     }
-    return v.workers.offboard(id);
+    return v.workers.offboard(id, { forget: Boolean(opts.forget) });
   });
-  emit(ctx, w, (d) => `offboarded ${d.id}: identity destroyed`);
+  emit(ctx, w, (d) =>
+    opts.forget
+      ? `offboarded ${d.id}: identity destroyed; letters are no longer checked for this worker's name`
+      : `offboarded ${d.id}: identity destroyed; letters are still checked for this former worker's name (keyed hashes only)`,
+  );
 }
