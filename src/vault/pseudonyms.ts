@@ -258,8 +258,9 @@ export class Pseudonyms {
         row = this.find(name);
       } catch (e) {
         // A lookup that finds nothing is recorded too: probing for names is worth knowing about.
-        if (e instanceof UsageError) this.audit.append('pseudonym.resolve-miss', 'vault', {}, reason.trim());
-        return e as UsageError;
+        if (!(e instanceof UsageError)) throw e;
+        this.audit.append('pseudonym.resolve-miss', 'vault', {}, reason.trim());
+        return e;
       }
       this.audit.append('pseudonym.resolve', row.id, { worker: row.worker_id }, reason.trim());
       return this.view(row);

@@ -89,7 +89,7 @@ beforeAll(async () => {
   const before = path.join(sb.dir, 'before.db');
   fs.copyFileSync(sb.vault, before);
   expectOk(await sb.runP(['rotate', '--pseudonym', old.pseudonym, '--reason', 'naam gedeeld in een appgroep', '--yes']));
-  expectOk(await sb.runP(['worker', 'update', rozemarijn, '--last-name', 'Tjallingii-Vos']));
+  expectOk(await sb.runP(['worker', 'update', rozemarijn, '--last-name', 'Tjallingii-Oudkerkveld']));
   const fresh = json<{ id: string; pseudonym: string }>(expectOk(await sb.runP(['pseudonym', 'get', '--case', CASE, '--worker', thijmen, '--json'])));
   fx = { sb, workers: { wendelien, thijmen, rozemarijn }, before, rotated: { old: old.pseudonym, oldId: old.id, fresh: fresh.pseudonym, freshId: fresh.id } };
 }, 120_000);
