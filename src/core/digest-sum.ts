@@ -16,6 +16,16 @@ export function addDigest(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/** acc += b, in place (the check sums tens of thousands of rows). */
+export function addInto(acc: Uint8Array, b: Uint8Array): void {
+  let carry = 0;
+  for (let i = 0; i < 32; i++) {
+    const s = acc[i]! + (b[i] ?? 0) + carry;
+    acc[i] = s & 0xff;
+    carry = s >> 8;
+  }
+}
+
 export function subDigest(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(32);
   let borrow = 0;

@@ -13,29 +13,58 @@ export interface IntegrityHasher {
   seal(message: Uint8Array): Uint8Array;
 }
 
-function encodeRow(table: string, values: readonly unknown[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  const push = (tag: number, bytes: Uint8Array) => {
-    const head = new Uint8Array(5);
-    head[0] = tag;
-    new DataView(head.buffer).setUint32(1, bytes.length);
-    parts.push(head, bytes);
-    size += 5 + bytes.length;
-  };
-  push(0x54, encoder.encode(`schuilnaam\u001f1\u001frow\u001f${table}`));
+const prefixes = new Map<string, Buffer>();
+
+function prefixOf(table: string): Buffer {
+  let p = prefixes.get(table);
+  if (!p) {
+    const name = encoder.encode(`schuilnaam\u001f1\u001frow\u001f${table}`);
+    p = Buffer.alloc(5 + name.length);
+    p[0] = 0x54;
+    p.writeUInt32BE(name.length, 1);
+    p.set(name, 5);
+    prefixes.set(table, p);
+  }
+  return p;
+}
+
+/** The table name and each value, typed and length-prefixed, in one buffer (sized first, written once). */
+export function encodeRow(table: string, values: readonly unknown[]): Buffer {
+  const prefix = prefixOf(table);
+  let size = prefix.length;
   for (const v of values) {
-    if (v === null || v === undefined) push(0, new Uint8Array(0));
-    else if (typeof v === 'number' || typeof v === 'bigint') push(1, encoder.encode(String(v)));
-    else if (typeof v === 'string') push(2, encoder.encode(v));
-    else if (v instanceof Uint8Array) push(3, v);
+    size += 5;
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'string') size += Buffer.byteLength(v, 'utf8');
+    else if (typeof v === 'number' || typeof v === 'bigint') size += String(v).length;
+    else if (v instanceof Uint8Array) size += v.length;
     else throw new TypeError(`cannot hash a value of type ${typeof v}`);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
+  const out = Buffer.allocUnsafe(size);
+  prefix.copy(out, 0);
+  let at = prefix.length;
+  for (const v of values) {
+    if (v === null || v === undefined) {
+      out[at] = 0;
+      out.writeUInt32BE(0, at + 1);
+      at += 5;
+    } else if (typeof v === 'string') {
+      out[at] = 2;
+      const n = out.write(v, at + 5, 'utf8');
+      out.writeUInt32BE(n, at + 1);
+      at += 5 + n;
+    } else if (v instanceof Uint8Array) {
+      out[at] = 3;
+      out.writeUInt32BE(v.length, at + 1);
+      out.set(v, at + 5);
+      at += 5 + v.length;
+    } else {
+      const text = String(v);
+      out[at] = 1;
+      out.writeUInt32BE(text.length, at + 1);
+      out.write(text, at + 5, 'latin1');
+      at += 5 + text.length;
+    }
   }
   return out;
 }

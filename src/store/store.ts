@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { IntegrityError, SchuilnaamError, UsageError } from '../errors.js';
 import { INTEGRITY_COLUMNS_V4, INTEGRITY_TRIGGERS_V4, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
-import { addDigest, subDigest, ZERO_DIGEST } from '../core/digest-sum.js';
+import { addDigest, addInto, subDigest } from '../core/digest-sum.js';
 import type { IntegrityHasher } from '../crypto/integrity.js';
 import { translateSqliteError } from './sqlite-errors.js';
 
@@ -251,12 +251,14 @@ export class Store {
   tableDigest(table: string): { rows: number; digest: Uint8Array } {
     const columns = INTEGRITY_COLUMNS_V4[table];
     if (!columns || !this.hasher) throw new Error(`cannot compute the digest of ${table}`);
-    const sql = `SELECT snm_row('${table}', ${columns.join(', ')}) FROM ${table}`;
-    let digest: Uint8Array = ZERO_DIGEST;
+    // The same values the triggers pass to snm_row, read in raw mode and hashed here.
+    // Its own statement text: raw mode sticks to a cached statement, and other queries share these columns.
+    const sql = `SELECT /* integrity */ ${columns.join(', ')} FROM ${table}`;
+    const digest = new Uint8Array(32);
     let rows = 0;
     try {
-      for (const h of this.stmt(sql).pluck().iterate() as IterableIterator<Uint8Array>) {
-        digest = addDigest(digest, h);
+      for (const values of this.stmt(sql).raw().iterate() as IterableIterator<unknown[]>) {
+        addInto(digest, this.hasher.row(table, values));
         rows++;
       }
     } catch (e) {
