@@ -127,12 +127,13 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .summary('change your passphrase (rewraps your keyslot)')
     .addHelpText(
       'before',
-      about('Change the passphrase of your keyslot. Data is not re-encrypted, so this takes as long as one key derivation.', [
+      about('Change the passphrase of your keyslot. Data is not re-encrypted, so this takes as long as one key derivation. Your open sessions of this vault (in this account\'s session folder) end, since they were unlocked with the old passphrase; --keep-sessions keeps them.', [
         ['change it interactively (asks for the old one once and the new one twice)', 'schuilnaam passwd'],
         ['change it from files', 'schuilnaam passwd --passphrase-file old.txt --new-passphrase-file new.txt'],
       ]),
     )
     .option('--new-passphrase-file <path>', 'read the new passphrase from the first line of a file ("-" for stdin)')
+    .option('--keep-sessions', 'keep your open sessions (by default passwd ends them)')
     .addOption(new Option('--kdf <profile>', 'key-derivation cost (never lowered below the keyslot\'s current cost)').choices(['moderate', 'sensitive']))
     .action(action(commands.session, 'passwd'));
 

@@ -18,7 +18,7 @@ export class Terminal {
   /** Colours for stdout; plain strings when colour is off. */
   readonly style: ChalkInstance;
   private readonly errStyle: ChalkInstance;
-  private stdinText: Promise<string> | undefined;
+  private stdinBytes: Promise<Buffer> | undefined;
 
   constructor(
     readonly io: Io,
@@ -62,15 +62,18 @@ export class Terminal {
     this.io.stderr.write(message.endsWith('\n') ? message : message + '\n');
   }
 
-  /** All of stdin as text (read once; later calls get the same text). */
-  readStdin(): Promise<string> {
-    this.stdinText ??= new Promise<string>((resolve, reject) => {
+  /**
+   * All of stdin as bytes (read once; later calls get the same bytes). Bytes,
+   * not text: a passphrase must not have invalid UTF-8 quietly turned into U+FFFD.
+   */
+  readStdinBytes(): Promise<Buffer> {
+    this.stdinBytes ??= new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       this.io.stdin.on('data', (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c));
-      this.io.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      this.io.stdin.on('end', () => resolve(Buffer.concat(chunks)));
       this.io.stdin.on('error', reject);
     });
-    return this.stdinText;
+    return this.stdinBytes;
   }
 
   /** A hidden prompt on stderr, so `$(schuilnaam unlock)` captures only the token. */

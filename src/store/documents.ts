@@ -10,16 +10,18 @@ export interface DocumentRow {
   record: Uint8Array;
   created_at: string;
   reissue_of: string | null;
+  /** 'pending' from registration until the file is in place, then 'complete'. */
+  state: 'pending' | 'complete';
 }
 
-const COLS = 'id, case_id, worker_id, kind, record, created_at, reissue_of';
+const COLS = 'id, case_id, worker_id, kind, record, created_at, reissue_of, state';
 
 export class DocumentStore {
   constructor(private readonly s: Store) {}
 
   insert(row: DocumentRow, pseudonymIds: readonly string[]): void {
     this.s.run(
-      `INSERT INTO documents (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO documents (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       row.id,
       row.case_id,
       row.worker_id,
@@ -27,8 +29,34 @@ export class DocumentStore {
       row.record,
       row.created_at,
       row.reissue_of,
+      row.state,
     );
     for (const p of new Set(pseudonymIds)) this.s.run('INSERT INTO document_pseudonyms (document_id, pseudonym_id) VALUES (?, ?)', row.id, p);
+  }
+
+  /** Marks pending documents complete (their files are in place). */
+  complete(ids: readonly string[]): void {
+    for (const id of ids) this.s.run("UPDATE documents SET state = 'complete' WHERE id = ? AND state = 'pending'", id);
+  }
+
+  /**
+   * Removes pending documents whose files were never put in place. Only
+   * pending rows: a complete document is never deleted. Returns how many went.
+   */
+  removePending(ids: readonly string[]): number {
+    let n = 0;
+    for (const id of ids) {
+      if (this.s.get("SELECT 1 FROM documents WHERE id = ? AND state = 'pending'", id) === undefined) continue;
+      if (this.s.get('SELECT 1 FROM documents WHERE reissue_of = ?', id) !== undefined) continue;
+      this.s.run('DELETE FROM document_pseudonyms WHERE document_id = ?', id);
+      this.s.run("DELETE FROM documents WHERE id = ? AND state = 'pending'", id);
+      n++;
+    }
+    return n;
+  }
+
+  pending(): DocumentRow[] {
+    return this.s.all<DocumentRow>(`SELECT ${COLS} FROM documents WHERE state = 'pending' ORDER BY rowid`);
   }
 
   exists(id: string): boolean {

@@ -9,6 +9,29 @@ import { AccessError } from '../errors.js';
 import type { KeyslotRow } from '../store/store.js';
 import { CRYPTO_FORMAT } from './deps.js';
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The same passphrase can arrive as different bytes: "é" typed at a prompt is
+ * one code point (NFC), while a file saved on macOS may hold "e" + U+0301
+ * (NFD). New keyslots are sealed under the NFC form, so both open them.
+ * Keyslots sealed before this rule were sealed under the bytes as given, so
+ * opening tries the NFC form first and then those bytes: an old vault keeps
+ * opening exactly as before (a wrong passphrase that is not in NFC costs a
+ * second key derivation).
+ */
+export function passphraseForms(passphrase: Uint8Array): Uint8Array[] {
+  let text: string;
+  try {
+    text = strictUtf8.decode(passphrase);
+  } catch {
+    return [passphrase];
+  }
+  const nfc = text.normalize('NFC');
+  if (nfc === text) return [passphrase];
+  return [Buffer.from(nfc, 'utf8'), passphrase];
+}
+
 function keyslotAd(vaultId: string, slot: Pick<KeyslotRow, 'id' | 'user' | 'role'>): Uint8Array {
   return associatedData('schuilnaam', CRYPTO_FORMAT, 'keyslots', 'wrapped', slot.id, vaultId, slot.user, slot.role);
 }
@@ -23,7 +46,9 @@ export function sealKeyslot(
   atLeast?: { opslimit: number; memlimit: number },
 ): { kdf: string; wrapped: Uint8Array } {
   const params = newKdfParams(profile, random, atLeast);
-  const kek = deriveKek(passphrase, params);
+  const forms = passphraseForms(passphrase);
+  const kek = deriveKek(forms[0]!, params);
+  if (forms.length > 1) wipe(forms[0]!);
   const encoded = keyring.encode();
   try {
     return { kdf: encodeKdfParams(params), wrapped: seal(kek, encoded, keyslotAd(vaultId, slot), random) };
@@ -32,20 +57,29 @@ export function sealKeyslot(
   }
 }
 
-/** Opens a keyslot; a wrong passphrase and a tampered keyslot are indistinguishable by design. */
-export function openKeyslot(vaultId: string, slot: KeyslotRow, passphrase: Uint8Array): Keyring {
+/**
+ * Opens a keyslot; a wrong passphrase and a tampered keyslot are
+ * indistinguishable by design. `legacy` is true when only the bytes as given
+ * (not their NFC form) opened it: a keyslot sealed before NFC normalisation.
+ */
+export function openKeyslot(vaultId: string, slot: KeyslotRow, passphrase: Uint8Array): { keyring: Keyring; legacy: boolean } {
   const params = decodeKdfParams(slot.kdf, `keyslot of user "${slot.user}"`);
-  const kek = deriveKek(passphrase, params);
-  let encoded: Uint8Array | undefined;
+  const forms = passphraseForms(passphrase);
   try {
-    encoded = open(kek, slot.wrapped, keyslotAd(vaultId, slot));
-    return Keyring.decode(encoded);
-  } catch (e) {
-    if (e instanceof AuthenticationFailure) {
-      throw new AccessError('wrong passphrase', `the passphrase did not open the keyslot of user "${slot.user}"`);
+    for (const [i, form] of forms.entries()) {
+      const kek = deriveKek(form, params);
+      let encoded: Uint8Array | undefined;
+      try {
+        encoded = open(kek, slot.wrapped, keyslotAd(vaultId, slot));
+        return { keyring: Keyring.decode(encoded), legacy: i > 0 };
+      } catch (e) {
+        if (!(e instanceof AuthenticationFailure)) throw e;
+      } finally {
+        wipe(kek, encoded);
+      }
     }
-    throw e;
   } finally {
-    wipe(kek, encoded);
+    if (forms.length > 1) wipe(forms[0]!);
   }
+  throw new AccessError('wrong passphrase', `the passphrase did not open the keyslot of user "${slot.user}"`);
 }

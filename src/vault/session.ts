@@ -91,7 +91,7 @@ export function openSession(dir: string, token: string, vaultId: string, now: Da
   if (!parsed) throw new AccessError('SCHUILNAAM_SESSION does not hold a valid session token', UNLOCK_HINT);
   const file = sessionPath(dir, parsed.id);
   const f = readSessionFile(file);
-  if (!f) throw new AccessError('the session has ended: it was locked or has expired', UNLOCK_HINT);
+  if (!f) throw new AccessError('the session has ended: it was locked, it expired, or its passphrase was changed', UNLOCK_HINT);
   if (f.vault !== vaultTag(vaultId)) {
     throw new AccessError('the session in SCHUILNAAM_SESSION belongs to another vault', UNLOCK_HINT);
   }
@@ -131,6 +131,25 @@ export function endSessions(dir: string, vaultId: string | undefined, token: str
   for (const name of listSessionFiles(dir)) {
     const file = path.join(dir, name);
     if (readSessionFile(file)?.vault === tag) {
+      fs.rmSync(file, { force: true });
+      ended++;
+    }
+  }
+  return ended;
+}
+
+/**
+ * Ends every session of one user of this vault in the runtime folder (after
+ * `passwd`: a session opened with the old passphrase must not outlive it).
+ * Other users' sessions stay. Returns how many ended.
+ */
+export function endUserSessions(dir: string, vaultId: string, user: string): number {
+  const tag = vaultTag(vaultId);
+  let ended = 0;
+  for (const name of listSessionFiles(dir)) {
+    const file = path.join(dir, name);
+    const f = readSessionFile(file);
+    if (f?.vault === tag && f.user === user) {
       fs.rmSync(file, { force: true });
       ended++;
     }

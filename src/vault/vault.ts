@@ -12,7 +12,7 @@ import { VaultContext } from './context.js';
 import type { VaultDeps } from './deps.js';
 import { openKeyslot, sealKeyslot } from './keyslots.js';
 import { isValidUserName, ROLE_COMPARTMENTS, type Role } from './roles.js';
-import { createSession, endSessions, openSession } from './session.js';
+import { createSession, endSessions, endUserSessions, openSession } from './session.js';
 import { verifyVault, type VerifyReport } from './verify.js';
 import { Workers } from './workers.js';
 import { AuditLog } from './audit.js';
@@ -120,8 +120,14 @@ export class VaultFile {
 
   unlockWithPassphrase(passphrase: Uint8Array, user?: string): Vault {
     const slot = this.slotFor(user);
-    const keyring = openKeyslot(this.vaultId, slot, passphrase);
-    return new Vault(this, new VaultContext(this.store, keyring, this.vaultId, slot.user, slot.role as Role, this.deps.clock, this.deps.random), this.deps);
+    const { keyring, legacy } = openKeyslot(this.vaultId, slot, passphrase);
+    const vault = new Vault(this, new VaultContext(this.store, keyring, this.vaultId, slot.user, slot.role as Role, this.deps.clock, this.deps.random), this.deps);
+    if (legacy) {
+      vault.ctx.notices.push(
+        `the keyslot of user "${slot.user}" was sealed under this passphrase's exact bytes, which are not in Unicode NFC form; run "schuilnaam passwd" (the same passphrase may be chosen again) so that it opens however its accents are typed`,
+      );
+    }
+    return vault;
   }
 
   unlockWithSession(runtimeDir: string, token: string, user?: string): Vault {
@@ -224,6 +230,11 @@ export class Vault {
       now: this.deps.clock(),
       random: this.deps.random,
     });
+  }
+
+  /** Ends this user's sessions of this vault in the runtime folder; returns how many. */
+  endOwnSessions(runtimeDir: string): number {
+    return endUserSessions(runtimeDir, this.ctx.vaultId, this.ctx.user);
   }
 
   /** Reseals this user's keyslot under a new passphrase. No data is re-encrypted. */

@@ -756,8 +756,8 @@ describe('rotation impact and reissue', () => {
     expect((await pseudonym(ref, W.ozlem)).pseudonym).toBe(fresh);
     expect([...rot.documents].sort((a, b) => a.id.localeCompare(b.id))).toEqual(
       [
-        { id: d1, case: ref, template: path.resolve(at(tpl)), path: path.resolve(at(dir, 'brief1.md')) },
-        { id: d2, case: ref, template: 'uitnodiging', path: path.resolve(at(dir, 'brief2.txt')) },
+        { id: d1, case: ref, template: path.resolve(at(tpl)), path: path.resolve(at(dir, 'brief1.md')), state: 'complete' },
+        { id: d2, case: ref, template: 'uitnodiging', path: path.resolve(at(dir, 'brief2.txt')), state: 'complete' },
       ].sort((a, b) => a.id.localeCompare(b.id)),
     );
 

@@ -22,7 +22,7 @@ export interface RunResult {
 
 export interface RunOptions {
   env?: Record<string, string | undefined>;
-  input?: string;
+  input?: string | Uint8Array;
   timeout?: number;
 }
 

@@ -16,6 +16,7 @@ function publicView(d: DocumentView) {
     pseudonyms: d.pseudonyms,
     created_at: d.created_at,
     reissue_of: d.reissue_of,
+    state: d.state,
   };
 }
 
@@ -24,7 +25,7 @@ export async function list(ctx: Ctx, _args: string[], opts: Record<string, unkno
   emit(ctx, { documents: docs }, (d, s) =>
     d.documents.length === 0
       ? 'no documents registered'
-      : table(['DOCUMENT', 'CASE', 'PSEUDONYMS', 'CREATED', 'PATH'], d.documents.map((x) => [x.id, x.case, x.pseudonyms.join(', '), x.created_at.slice(0, 16).replace('T', ' '), x.path]), s),
+      : table(['DOCUMENT', 'CASE', 'PSEUDONYMS', 'CREATED', 'STATE', 'PATH'], d.documents.map((x) => [x.id, x.case, x.pseudonyms.join(', '), x.created_at.slice(0, 16).replace('T', ' '), x.state, x.path]), s),
   );
 }
 
@@ -44,6 +45,7 @@ export async function show(ctx: Ctx, args: string[]): Promise<void> {
         ['pseudonyms', d.pseudonyms.join(', ')],
         ['created', d.created_at],
         ['reissue of', d.reissue_of],
+        ['state', d.state === 'pending' ? 'pending (its run was interrupted: the file may or may not have been written)' : d.state],
       ],
       s,
     ),

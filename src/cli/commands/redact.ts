@@ -90,9 +90,9 @@ export async function redact(ctx: Ctx, args: string[], opts: Record<string, unkn
       values: {},
       pseudonyms: [...redactor.used.values()],
     };
-    const [document] = writeRegistered([{ file: o.out, bytes: output.bytes }], (place) =>
-      v.documents.registerAll([{ kind: 'redact', record, pseudonymIds: [...redactor.used.keys()] }], place),
-    );
+    const written = writeRegistered(v.documents, [{ file: o.out, bytes: output.bytes, doc: { kind: 'redact', record, pseudonymIds: [...redactor.used.keys()] } }]);
+    for (const n of written.notes) ctx.term.warn(n);
+    const [document] = written.ids;
     return { r: output, leftover, document, dropped };
   });
   if (outcome.leftover.length > 0) {

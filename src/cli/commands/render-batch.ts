@@ -143,15 +143,18 @@ export async function batch(ctx: Ctx, o: RenderOptions): Promise<number> {
       return stopped.length > 0 ? ExitCode.no : ExitCode.usage;
     }
     const done = outcomes as Extract<Outcome, { rendered: Rendered }>[];
-    // Every file staged, then registered and put in place in one commit: all or none.
-    const ids = writeRegistered(
-      done.map((x) => ({ file: x.out, bytes: x.rendered.bytes })),
-      (placeAll) =>
-        v.documents.registerAll(
-          done.map((x) => ({ kind: 'render' as const, record: record(template, x.row.worker, format, x.out, x.rendered, x.row.values), pseudonymIds: [x.rendered.pseudonym.id] })),
-          placeAll,
-        ),
+    // Every file staged, then registered (pending) in one commit, put in
+    // place, and completed in one commit: see write-output.ts.
+    const written = writeRegistered(
+      v.documents,
+      done.map((x) => ({
+        file: x.out,
+        bytes: x.rendered.bytes,
+        doc: { kind: 'render' as const, record: record(template, x.row.worker, format, x.out, x.rendered, x.row.values), pseudonymIds: [x.rendered.pseudonym.id] },
+      })),
     );
+    for (const n of written.notes) ctx.term.warn(n);
+    const ids = written.ids;
     const documents = done.map((x, i) => ({ document: ids[i]!, path: x.out, case: x.rendered.reference, worker: x.row.worker, pseudonyms: [x.rendered.pseudonym.name], sha256: sha256(x.rendered.bytes) }));
     const seconds = (performance.now() - started) / 1000;
     const summary = {

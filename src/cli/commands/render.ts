@@ -170,9 +170,9 @@ export async function render(ctx: Ctx, args: string[], opts: Record<string, unkn
     const renderer = await makeRenderer(v);
     const r = await renderer.render({ template, reference: o.reference, worker: o.worker, values: o.values, format, outName: path.basename(out) });
     if (r.blocked.length > 0) return blocked(ctx, out, r.blocked);
-    const [id] = writeRegistered([{ file: out, bytes: r.bytes }], (place) =>
-      v.documents.registerAll([{ kind: 'render', record: record(template, o.worker, format, out, r, o.values), pseudonymIds: [r.pseudonym.id] }], place),
-    );
+    const written = writeRegistered(v.documents, [{ file: out, bytes: r.bytes, doc: { kind: 'render', record: record(template, o.worker, format, out, r, o.values), pseudonymIds: [r.pseudonym.id] } }]);
+    for (const n of written.notes) ctx.term.warn(n);
+    const [id] = written.ids;
     emit(ctx, { document: id, path: out, pseudonyms: [r.pseudonym.name], case: r.reference, worker: o.worker, format, sha256: sha256(r.bytes) }, (d) => [
       `rendered ${d.document} -> ${d.path} (${d.pseudonyms.join(', ')}; leak gate: clean)`,
       ...(r.low > 0 ? [`${r.low} low-confidence finding${r.low === 1 ? '' : 's'} (a surname or first name alone) did not stop it; check with "schuilnaam scan --strict ${d.path}"`] : []),
@@ -205,9 +205,11 @@ async function reissue(ctx: Ctx, o: RenderOptions): Promise<number> {
     const renderer = await makeRenderer(v);
     const r = await renderer.render({ template, reference: doc.case, worker, values: doc.values, format, outName: path.basename(out) });
     if (r.blocked.length > 0) return blocked(ctx, out, r.blocked);
-    const [id] = writeRegistered([{ file: out, bytes: r.bytes }], (place) =>
-      v.documents.registerAll([{ kind: 'render', record: record(template, worker, format, out, r, doc.values), pseudonymIds: [r.pseudonym.id], reissueOf: doc.id }], place),
-    );
+    const written = writeRegistered(v.documents, [
+      { file: out, bytes: r.bytes, doc: { kind: 'render', record: record(template, worker, format, out, r, doc.values), pseudonymIds: [r.pseudonym.id], reissueOf: doc.id } },
+    ]);
+    for (const n of written.notes) ctx.term.warn(n);
+    const [id] = written.ids;
     emit(ctx, { document: id, path: out, pseudonyms: [r.pseudonym.name], reissue_of: doc.id, previous: doc.pseudonyms }, (d) => [
       `reissued ${d.reissue_of} as ${d.document} -> ${d.path} (${d.previous.join(', ')} -> ${d.pseudonyms.join(', ')}; leak gate: clean)`,
     ]);

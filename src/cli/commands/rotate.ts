@@ -34,7 +34,7 @@ function human(r: RotateResult): string[] {
   lines.push(
     r.documents.length === 0
       ? 'documents already issued with an old name: none registered'
-      : `documents already issued with an old name:\n${r.documents.map((d) => `  ${d.id}  ${d.case}  ${d.template}  ${d.path}`).join('\n')}`,
+      : `documents already issued with an old name:\n${r.documents.map((d) => `  ${d.id}  ${d.case}  ${d.template}  ${d.path}${d.state === 'pending' ? '  (pending: its run was interrupted; the file may be out there)' : ''}`).join('\n')}`,
   );
   if (r.dry_run) lines.push('dry run: nothing was changed');
   return lines;

@@ -21,6 +21,7 @@ export async function unlock(ctx: Ctx, _args: string[], opts: Record<string, unk
   const vault = await openUnlocked(ctx, { allowSession: false });
   try {
     const { token, expires } = vault.createSession(ctx.runtimeDir, ttlMs);
+    for (const n of vault.notices) ctx.term.warn(n);
     emit(ctx, { session: token, expires: expires.toISOString(), user: vault.user, role: vault.role }, (d) => d.session);
     // For a person at a terminal (stdout is usually captured by $(…)): how long it lasts.
     if (!ctx.json && ctx.term.stderrIsTTY) {
@@ -68,7 +69,13 @@ export async function passwd(ctx: Ctx, _args: string[], opts: Record<string, unk
     const next = await askNewPassphrase(ctx, opts.newPassphraseFile as string | undefined, 'new passphrase');
     try {
       const kdf = vault.changePassphrase(next, opts.kdf === undefined ? ctx.deps.kdfProfile : kdfProfile(String(opts.kdf)));
-      emit(ctx, { user: vault.user, changed: true, kdf }, (d) => `passphrase changed for ${d.user}`);
+      // A passphrase is changed because the old one may be known: sessions
+      // unlocked with it end too, unless told to keep them.
+      const keep = Boolean(opts.keepSessions);
+      const ended = keep ? 0 : vault.endOwnSessions(ctx.runtimeDir);
+      emit(ctx, { user: vault.user, changed: true, kdf, sessions_ended: ended, sessions_kept: keep }, (d) =>
+        `passphrase changed for ${d.user}; ${keep ? 'open sessions were kept (--keep-sessions)' : d.sessions_ended === 0 ? 'no open sessions to end' : `ended ${d.sessions_ended} open session${d.sessions_ended === 1 ? '' : 's'}`}`,
+      );
     } finally {
       next.fill(0);
     }
