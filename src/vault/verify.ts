@@ -129,6 +129,8 @@ function checkAll(ctx: VaultContext, parts: VerifyParts, problems: string[]): Ve
         if (problem) problems.push(problem);
       });
     }
+    // A document whose run stopped between registering and completing it: its file may be out there.
+    collect(() => problems.push(...parts.documents.pendingProblems()));
     for (const id of ctx.cases.activeResemblingWorkers()) {
       problems.push(`pseudonym ${id} resembles a real worker's surname; rotate it`);
     }
