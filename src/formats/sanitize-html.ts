@@ -175,47 +175,50 @@ export function cleanCss(source: string, inline: boolean): { css: string; issues
       continue;
     }
     if (sep === '}') {
-      if (!skipping) out.push(declaration(chunk, lead, context(), issues), sep);
+      if (!skipping) out.push(declaration(chunk, lead, context(), issues) ?? '', sep);
       if (stack.length > 0) stack.pop();
       else out.pop(); // a stray "}" closes nothing
       continue;
     }
     if (skipping) continue;
-    out.push(declaration(chunk, lead, context(), issues), sep);
+    const kept = declaration(chunk, lead, context(), issues);
+    // A declaration taken out takes its ";" with it.
+    if (kept === null) out.push(/^\s/u.test(chunk) && sep !== '' ? chunk.slice(0, chunk.length - chunk.trimStart().length) : '');
+    else out.push(kept, sep);
   }
   // Unclosed blocks: a skipped block's braces were never written, so only the others need closing.
   out.push('}'.repeat(stack.filter((f) => f !== 'skip').length));
   return { css: out.join(''), issues };
 }
 
-/** One declaration as written, or '' when it is taken out. */
-function declaration(chunk: string, at: number, context: string, issues: CssIssue[]): string {
+/** One declaration as written, or null when it is taken out. */
+function declaration(chunk: string, at: number, context: string, issues: CssIssue[]): string | null {
   const text = chunk.trim();
   if (text === '') return chunk;
   if (text.startsWith('@')) {
     issues.push({ action: 'removed', what: `CSS ${/^@[-\w]*/u.exec(text)![0].toLowerCase()}`, at });
-    return '';
+    return null;
   }
   // Declarations outside a rule mean nothing to a browser.
-  if (context !== 'rule') return '';
+  if (context !== 'rule') return null;
   const colon = text.indexOf(':');
-  if (colon === -1) return '';
+  if (colon === -1) return null;
   const property = text.slice(0, colon).trim().toLowerCase();
   const value = text.slice(colon + 1);
   if (property === 'content') {
     issues.push({ action: 'removed', what: 'CSS content', at });
-    return '';
+    return null;
   }
   for (const m of value.matchAll(/([-\w]+)\s*\(/gu)) {
     if (!CSS_FUNCTIONS.has(m[1]!.toLowerCase())) {
       issues.push({ action: 'removed', what: `CSS ${m[1]!.toLowerCase()}()`, at });
-      return '';
+      return null;
     }
   }
   // A quoted string shows as text through quotes, list-style, counters…; only a font name may be quoted.
   if (/["']/u.test(value) && property !== 'font-family' && property !== 'font') {
     issues.push({ action: 'removed', what: `CSS text in quotes (${property})`, at });
-    return '';
+    return null;
   }
   return chunk;
 }
