@@ -288,7 +288,7 @@ export async function sanitizeHtml(source: string, options: SanitizeOptions): Pr
       return null;
     }
     if (element === 'a' && name === 'name') return value;
-    if (GLOBAL_ATTRIBUTES.has(name) || PRESENTATION.has(name) || name.startsWith('aria-')) {
+    if (GLOBAL_ATTRIBUTES.has(name) || PRESENTATION.has(name) || /^aria-[a-z]+$/u.test(name)) {
       if (/^\s*data:/iu.test(value)) {
         issue('removed', `data: URL in the ${name} attribute`, at);
         return null;
