@@ -38,7 +38,8 @@ export function dataUrlText(url: string): string | null {
  * The readable texts of one URL, besides the URL as written: the
  * percent-decoded form (when it differs; applied twice, for double
  * encoding) and a data: URL's payload. Each is a separate piece of text
- * to scan.
+ * to scan. "+" is a space only in a query string (form encoding), so
+ * "tel:+31…" stays as it is.
  */
 export function urlTexts(url: string): string[] {
   const out: string[] = [];
@@ -46,10 +47,18 @@ export function urlTexts(url: string): string[] {
   if (data !== null) out.push(data);
   let decoded = url;
   for (let i = 0; i < 2; i++) {
-    const next = percentDecode(decoded.replace(/\+/gu, ' '));
+    const next = percentDecode(plusAsSpace(decoded));
     if (next === decoded) break;
     decoded = next;
   }
   if (decoded !== url && data === null) out.push(decoded);
   return out;
+}
+
+function plusAsSpace(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1 || !url.includes('+', q)) return url;
+  const hash = url.indexOf('#', q);
+  const end = hash === -1 ? url.length : hash;
+  return url.slice(0, q) + url.slice(q, end).replace(/\+/gu, ' ') + url.slice(end);
 }

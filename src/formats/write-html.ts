@@ -1,9 +1,11 @@
 // HTML (.html): a complete, self-contained HTML5 document with a small
 // embedded house style for A4 letters, so it prints like the PDF and needs
 // nothing from the network. All text is escaped; nothing from the template
-// becomes markup.
+// becomes markup. A Content-Security-Policy forbids scripts, frames and
+// fetching anything; render also passes the page through sanitize-html.
 import { escapeHtml } from '../core/template.js';
 import { tidyBlocks, type Block, type Run } from './markdown.js';
+import { LETTER_CSP } from './sanitize-html.js';
 import type { DocumentMeta } from './write-document.js';
 
 
@@ -58,6 +60,7 @@ function block(b: Block): string {
 export async function writeHtml(blocks: Block[], meta: DocumentMeta): Promise<string> {
   const head = [
     '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(LETTER_CSP)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(meta.title)}</title>`,
     `<meta name="author" content="${escapeHtml(meta.author)}">`,

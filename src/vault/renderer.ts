@@ -4,10 +4,10 @@
 // same scanner as `scan`) checks every part of it, metadata included, before
 // the caller may write a byte to disk.
 import { longDate } from '../core/dates.js';
-import { CASE_FACING_PLACEHOLDERS, escapeForTemplate, parseTemplate, placeholderKind, renderTemplate } from '../core/template.js';
+import { CASE_FACING_PLACEHOLDERS, escapeForTemplate, type Piece, parseTemplate, placeholderKind, renderTemplate } from '../core/template.js';
 import { UsageError } from '../errors.js';
 import type { TemplateSource } from '../formats/templates.js';
-import type { OutputFormat } from '../formats/write-document.js';
+import type { DocumentMeta, OutputFormat } from '../formats/write-document.js';
 import type { TextSegment } from '../formats/segments.js';
 import type { Cases } from './cases.js';
 import type { Pseudonyms } from './pseudonyms.js';
@@ -50,6 +50,8 @@ export class Renderer {
     private readonly teams: Teams,
     private readonly scanner: Scanner,
     private readonly now: () => Date,
+    /** Where warnings for the user go (the vault's notices, printed after the command). */
+    private readonly notices: string[] = [],
   ) {}
 
   /** The values a template can see for this case and worker (issuing a pseudonym if needed). */
@@ -88,12 +90,41 @@ export class Renderer {
       bytes = await renderDocx(t.bytes!, t.name, { values, isKnown: (n) => placeholderKind(n) !== 'unknown', author: meta.author, title: meta.title });
     } else {
       const parsed = parseTemplate(t.text!, t.name);
-      const rendered = renderTemplate(parsed, values, { escape: escapeForTemplate(`x.${t.type}`) }).text;
-      bytes = await formatText(rendered, t.type, req.format, meta);
+      const rendered = renderTemplate(parsed, values, { escape: escapeForTemplate(`x.${t.type}`) });
+      bytes = await formatText(rendered.text, t.type, req.format, meta);
+      // Every HTML letter, whatever its template, is written anew from the allow-list.
+      if (req.format === 'html') bytes = await this.sanitize(bytes, t, rendered.pieces, meta);
     }
     const t1 = performance.now();
     const { blocked, low } = await this.gate(bytes, req, values);
     return { bytes, pseudonym, reference, blocked, low, timings: { render: t1 - t0, gate: performance.now() - t1 } };
+  }
+
+  /**
+   * The HTML letter through the allow-list (formats/sanitize-html): active
+   * content refuses the template, anything else not allowed is removed with
+   * a warning that names it and where it came from.
+   */
+  private async sanitize(bytes: Uint8Array, t: TemplateSource, pieces: readonly Piece[], meta: DocumentMeta): Promise<Uint8Array> {
+    const { sanitizeHtml, describeIssues } = await import('../formats/sanitize-html.js');
+    const html = new TextDecoder().decode(bytes);
+    const { html: clean, issues } = await sanitizeHtml(html, { language: meta.language, title: meta.title });
+    if (issues.length === 0) return new TextEncoder().encode(clean);
+    // From an .html template the output is the filled-in template, so offsets map back to its lines and values.
+    const fromTemplate = t.type === 'html';
+    const where = fromTemplate ? originOf(pieces) : (offset: number) => `line ${lineOf(html, offset)}`;
+    const refused = issues.filter((i) => i.action === 'refused');
+    if (refused.length > 0) {
+      if (!fromTemplate) throw new Error(`the HTML writer produced active content: ${describeIssues(refused, where)}`);
+      throw new UsageError(
+        `template ${t.name} has active content, which a letter may not carry: ${describeIssues(refused, where)}`,
+        'take out scripts, event handlers (onclick=…), javascript: links, frames, objects, forms, <base> and <meta http-equiv="refresh">; see "HTML templates" in docs/templates.md',
+      );
+    }
+    const notice = `removed from the HTML ${fromTemplate ? `template ${t.name}` : 'letter'}: ${describeIssues(issues, where)}`;
+    // A batch renders the same template many times: say it once.
+    if (!this.notices.includes(notice)) this.notices.push(notice);
+    return new TextEncoder().encode(clean);
   }
 
   /**
@@ -149,6 +180,28 @@ export class Renderer {
     }
     return out;
   }
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** For an offset in the filled-in template: its template line, and the placeholder when a value put it there. */
+function originOf(pieces: readonly Piece[]): (offset: number) => string {
+  return (offset) => {
+    let start = 0;
+    for (const p of pieces) {
+      const end = start + p.text.length;
+      if (offset < end || p === pieces.at(-1)) {
+        if (p.origin.kind === 'template') return `line ${p.origin.line + lineOf(p.text, offset - start) - 1}`;
+        return `line ${p.origin.line}, from the value of {{${p.origin.name}}}`;
+      }
+      start = end;
+    }
+    return 'line 1';
+  };
 }
 
 function sameFinding(a: Finding, b: Finding): boolean {

@@ -128,7 +128,7 @@ export function gateJson(f: GateFinding) {
 export async function makeRenderer(v: Vault): Promise<Renderer> {
   const { Scanner } = await import('../../vault/scanner.js');
   const { Renderer } = await import('../../vault/renderer.js');
-  return new Renderer(v.cases, v.pseudonyms, v.teams, new Scanner(v.scanIndex), () => new Date(v.ctx.now()));
+  return new Renderer(v.cases, v.pseudonyms, v.teams, new Scanner(v.scanIndex), () => new Date(v.ctx.now()), v.ctx.notices);
 }
 
 export function record(t: TemplateSource, worker: string, format: OutputFormat, out: string, r: Rendered, values: Record<string, string>): DocumentRecord {
