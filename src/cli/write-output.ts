@@ -15,7 +15,7 @@ import path from 'node:path';
 import { IoError, SchuilnaamError, UsageError } from '../errors.js';
 import type { Documents, NewDocument } from '../vault/documents.js';
 import { removeStaleLeftovers, tempNameFor } from '../vault/staging.js';
-import { faultPoint } from './fault.js';
+import { faultPoint } from '../fault.js';
 
 export interface Staged {
   file: string;

@@ -22,6 +22,7 @@ import type { AuditLog } from './audit.js';
 import type { ScanIndex } from './scan-index.js';
 import type { VaultContext } from './context.js';
 import { surnameKeys } from '../core/name-forms.js';
+import { faultPoint } from '../fault.js';
 
 export type WorkerStatus = 'active' | 'offboarded';
 
@@ -232,7 +233,7 @@ export class Workers {
       if (no) seenNo.set(no, line);
       records.push(w);
     }
-    return this.v.store.transaction(() => {
+    const imported = this.v.store.transaction(() => {
       const ids: string[] = [];
       const taken = new Set<string>();
       const now = this.v.now();
@@ -244,9 +245,12 @@ export class Workers {
         this.insert(id, w, now);
         this.audit.append('worker.import', id, { line: rows[i]!.line });
         ids.push(id);
+        faultPoint('imported');
       });
       return ids;
     });
+    faultPoint('committed');
+    return imported;
   }
 
   private row(id: string): WorkerRow {

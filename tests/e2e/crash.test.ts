@@ -1,7 +1,7 @@
 // The document register is never behind the files: render --batch, render,
 // redact and render --reissue killed with SIGKILL at every moment of writing.
 // Deterministic, not timed: SCHUILNAAM_FAULT=<point>:<n> makes the CLI kill
-// itself the n-th time it reaches a point (src/cli/fault.ts):
+// itself the n-th time it reaches a point (src/fault.ts):
 //   staged:k      after file k is written under its temporary name
 //   registered:1  after the commit that registers the documents as pending
 //   placed:k      after file k is renamed into place

@@ -10,10 +10,15 @@
 //   registered  after the commit that registers the documents as pending
 //   placed      after file k is renamed into place (k = 1…N)
 //   completed   after the commit that marks them complete
+// and in `worker import` (src/vault/workers.ts):
+//   imported    after row k is written, inside the import's transaction
+//   committed   after the import's transaction has committed
 const spec = /^([a-z-]+):([1-9][0-9]*)$/u.exec(process.env.SCHUILNAAM_FAULT ?? '');
 let reached = 0;
 
-export function faultPoint(name: 'staged' | 'registered' | 'placed' | 'completed'): void {
+export type FaultPointName = 'staged' | 'registered' | 'placed' | 'completed' | 'imported' | 'committed';
+
+export function faultPoint(name: FaultPointName): void {
   if (!spec || spec[1] !== name) return;
   if (++reached !== Number(spec[2])) return;
   process.kill(process.pid, 'SIGKILL');
