@@ -10,13 +10,15 @@
 //   registered  after the commit that registers the documents as pending
 //   placed      after file k is renamed into place (k = 1…N)
 //   completed   after the commit that marks them complete
+// in `init` (src/store/store.ts):
+//   created     after the new vault is complete under its temporary name, before it is linked into place
 // and in `worker import` (src/vault/workers.ts):
 //   imported    after row k is written, inside the import's transaction
 //   committed   after the import's transaction has committed
 const spec = /^([a-z-]+):([1-9][0-9]*)$/u.exec(process.env.SCHUILNAAM_FAULT ?? '');
 let reached = 0;
 
-export type FaultPointName = 'staged' | 'registered' | 'placed' | 'completed' | 'imported' | 'committed';
+export type FaultPointName = 'staged' | 'registered' | 'placed' | 'completed' | 'imported' | 'committed' | 'created';
 
 export function faultPoint(name: FaultPointName): void {
   if (!spec || spec[1] !== name) return;

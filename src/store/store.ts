@@ -9,6 +9,7 @@ import { INTEGRITY_COLUMNS_V4, INTEGRITY_TRIGGERS_V4, LATEST_SCHEMA_VERSION, MIG
 import { addDigest, addInto, subDigest } from '../core/digest-sum.js';
 import type { IntegrityHasher } from '../crypto/integrity.js';
 import { translateSqliteError } from './sqlite-errors.js';
+import { faultPoint } from '../fault.js';
 
 /** "SNM1": marks a SQLite file as a schuilnaam vault (PRAGMA application_id). */
 export const APPLICATION_ID = 0x534e4d31;
@@ -167,6 +168,7 @@ export class Store {
       } finally {
         db.close();
       }
+      faultPoint('created');
       try {
         fs.linkSync(tmp, file);
       } catch (e) {

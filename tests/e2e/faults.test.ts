@@ -236,6 +236,45 @@ describe('damaged, foreign and future files', () => {
   });
 });
 
+describe('init killed before the vault is in place', () => {
+  let sb: Sandbox;
+  beforeEach(() => {
+    sb = makeSandbox();
+  });
+  afterEach(() => sb.cleanup());
+
+  it('leaves no vault, only its own 0600 leftover, which the next init removes', async () => {
+    const killed = await execa(process.execPath, [BIN, 'init', '--passphrase-file', sb.passFile], {
+      env: { ...sb.env, SCHUILNAAM_FAULT: 'created:1' },
+      extendEnv: false,
+      reject: false,
+      cwd: sb.dir,
+      stdin: 'ignore',
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(fs.existsSync(sb.vault)).toBe(false);
+    const leftovers = fs.readdirSync(sb.dir).filter((n) => n.startsWith('.vault.db.'));
+    expect(leftovers.length).toBeGreaterThan(0);
+    for (const n of leftovers) {
+      expect(n).toMatch(/^\.vault\.db\.\d+\.[0-9a-f]{12}\.creating(-wal|-shm|-journal)?$/u);
+      expect(fs.statSync(path.join(sb.dir, n)).mode & 0o077, `${n} is private`).toBe(0);
+    }
+    // A vault that does not exist is not a vault: commands say so, and nothing opens the leftover.
+    expectCleanError(await sb.runP(['worker', 'list']), 2, /no vault/u);
+    await sb.init();
+    expect(fs.readdirSync(sb.dir).filter((n) => n.startsWith('.vault.db.'))).toEqual([]);
+    expectOk(await sb.runP(['verify']));
+  });
+
+  it("leaves another init's leftover alone while that process lives", async () => {
+    // A leftover named after a live process (this test's own) is not touched.
+    const live = path.join(sb.dir, `.vault.db.${process.pid}.0123456789ab.creating`);
+    fs.writeFileSync(live, '', { mode: 0o600 });
+    await sb.init();
+    expect(fs.existsSync(live)).toBe(true);
+  });
+});
+
 describe('init over an existing vault', () => {
   let sb: Sandbox;
   beforeEach(() => {
