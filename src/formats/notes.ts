@@ -12,6 +12,11 @@ export interface NoteSegment extends TextSegment {
   noLines: true;
   /** One lowercase sentence for the user, e.g. "scan.pdf has no text layer …". */
   note: string;
+  /**
+   * The part was checked, but the user should know something about it (text
+   * placed outside the visible page of a PDF): a notice, not "not checked".
+   */
+  notice?: true;
 }
 
 export interface ReaderNote {
@@ -23,13 +28,23 @@ export function noteSegment(location: string, note: string): NoteSegment {
   return { location, text: '', noLines: true, note };
 }
 
+/** A fact about a part that was scanned (e.g. text nobody can see on the page); listed apart from "not checked". */
+export function noticeSegment(location: string, note: string): NoteSegment {
+  return { location, text: '', noLines: true, note, notice: true };
+}
+
 export function isNoteSegment(segment: TextSegment): segment is NoteSegment {
   return typeof (segment as Partial<NoteSegment>).note === 'string';
 }
 
-/** The notes among a reader's segments, in order. */
+/** The notes among a reader's segments (parts not checked), in order. */
 export function readerNotes(segments: readonly TextSegment[]): ReaderNote[] {
-  return segments.filter(isNoteSegment).map((s) => ({ location: s.location, note: s.note }));
+  return segments.filter((s) => isNoteSegment(s) && !s.notice).map((s) => ({ location: s.location, note: (s as NoteSegment).note }));
+}
+
+/** The notices among a reader's segments (parts checked, with something to know), in order. */
+export function readerNotices(segments: readonly TextSegment[]): ReaderNote[] {
+  return segments.filter((s) => isNoteSegment(s) && s.notice).map((s) => ({ location: s.location, note: (s as NoteSegment).note }));
 }
 
 /** The same segments with `prefix` put before each location (notes and positions kept). */

@@ -1,60 +1,29 @@
 // PDF: the text of each page (location "page N", one line per text line as
 // laid out), annotations (comments, form field values, link targets,
-// bookmarks), and the Info dictionary and XMP metadata. Text extraction is
-// pdfjs-dist (legacy build for Node; in Node it runs its worker in-process,
-// so no worker file is configured).
+// bookmarks), and the Info dictionary and XMP metadata. pdfjs-dist parses the
+// file (legacy build for Node; in Node it runs its worker in-process, so no
+// worker file is configured); the page text is rebuilt here from where each
+// glyph lands (pdf-glyphs.ts, pdf-layout.ts), the way a reader and pdftotext
+// see it, whatever order and spacing the PDF draws it with.
+//
+// Text nobody sees is still scanned and said: text placed outside the visible
+// page is its own part, "page N (outside the visible page)", with a notice;
+// text in white, in an invisible render mode or under 1 pt is read with the
+// page it sits on, with a notice. Replacement text (/ActualText, /E, /Alt),
+// which pdftotext and copy-paste give instead of the glyphs drawn, is read
+// from the file (pdf-replacement-text.ts) as the part "actual-text".
 //
 // A PDF without a text layer (a scan, a photo of a letter) cannot be checked:
 // it yields a note segment (see notes.ts) instead of looking clean, and so does
 // a page that shows images but has no text in a PDF that has text elsewhere.
 import { UsageError } from '../errors.js';
-import { noteSegment } from './notes.js';
+import { noteSegment, noticeSegment } from './notes.js';
+import { pageGlyphs } from './pdf-glyphs.js';
+import { layoutByDrawingOrder, layoutByPosition } from './pdf-layout.js';
+import { replacementTexts } from './pdf-replacement-text.js';
 import type { SegmentReader, TextSegment } from './segments.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-
-interface PositionedText {
-  str: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  eol: boolean;
-}
-
-/**
- * Lines of a page from its text items in content order: a new line starts
- * where the baseline moves by more than half the text height (or pdf.js saw a
- * line end); on one line, a gap wider than a quarter of the text height
- * between two items becomes a space.
- */
-export function layoutLines(items: readonly PositionedText[]): string[] {
-  const lines: string[] = [];
-  let line = '';
-  let last: PositionedText | null = null;
-  let forceBreak = false;
-  for (const item of items) {
-    if (last && (forceBreak || Math.abs(item.y - last.y) > Math.max(last.height, item.height, 1) / 2)) {
-      lines.push(line);
-      line = '';
-      last = null;
-    }
-    forceBreak = false;
-    if (item.str !== '') {
-      if (last && line !== '' && !/\s$/u.test(line) && !/^\s/u.test(item.str)) {
-        const gap = item.x - (last.x + last.width);
-        if (gap > Math.max(last.height, item.height, 1) / 4) line += ' ';
-      }
-      line += item.str;
-      last = item;
-    } else if (!last) {
-      last = item;
-    }
-    if (item.eol) forceBreak = true;
-  }
-  if (line !== '') lines.push(line);
-  return lines.map((l) => l.replace(/\s+$/u, ''));
-}
 
 const INFO_KEYS: Record<string, string> = {
   Author: 'metadata:author',
@@ -169,6 +138,7 @@ export const readPdf: SegmentReader = async (bytes, name) => {
 
   const pages: TextSegment[] = [];
   const notes: TextSegment[] = [];
+  const actualTexts: string[] = [];
   let loadingTask: ReturnType<PdfJs['getDocument']> | null = null;
   try {
     loadingTask = pdfjs.getDocument({
@@ -181,27 +151,45 @@ export const readPdf: SegmentReader = async (bytes, name) => {
     });
     const doc = await loadingTask.promise;
     const imageOps = IMAGE_OPS(pdfjs);
-    const textless: number[] = [];
     let anyText = false;
+    const notices: TextSegment[] = [];
 
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
-      const content = await page.getTextContent();
-      const items: PositionedText[] = [];
-      for (const item of content.items) {
-        if (!('str' in item)) continue;
-        items.push({ str: item.str, x: item.transform[4], y: item.transform[5], width: item.width, height: item.height, eol: item.hasEOL });
-      }
-      const text = layoutLines(items).join('\n');
+      // Annotations are read below from their dictionaries, not from their appearance.
+      const ops = await page.getOperatorList({ annotationMode: pdfjs.AnnotationMode.DISABLE });
+      const glyphs = pageGlyphs(pdfjs, page, ops);
+      const onPage = glyphs.filter((g) => g.hidden !== 'off-page');
+      const lines = layoutByPosition(onPage);
+      const text = lines.join('\n');
+      const offPage = layoutByPosition(glyphs.filter((g) => g.hidden === 'off-page')).join('\n');
       if (text.trim() !== '') {
         anyText = true;
         pages.push({ location: `page ${n}`, text });
-      } else {
-        textless.push(n);
-        const ops = await page.getOperatorList();
-        if (ops.fnArray.some((op) => imageOps.has(op))) {
-          notes.push(noteSegment(`page ${n}`, `${name}: page ${n} shows images but has no text, so it was not checked (scanned?)`));
+        // Two columns read across by position; a name broken over two lines
+        // of one column is whole only in drawing order. Only lines that
+        // differ are kept, so a plain letter is read once.
+        const seen = new Set(lines.map((l) => l.replace(/\s+/gu, ' ').trim()));
+        const other = layoutByDrawingOrder(onPage).filter((l) => l.trim() !== '' && !seen.has(l.replace(/\s+/gu, ' ').trim()));
+        if (other.length > 0) pages.push({ location: `page ${n} (drawing order)`, text: other.join('\n') });
+        const unseen = onPage.filter((g) => g.hidden === 'invisible' && g.text.trim() !== '').length;
+        if (unseen > 0) {
+          notices.push(
+            noticeSegment(
+              `page ${n}`,
+              `${name}: page ${n} has text nobody can see (${unseen} character${unseen === 1 ? '' : 's'} in white, in an invisible mode or under 1 pt); it was scanned with the page`,
+            ),
+          );
         }
+      } else if (offPage.trim() === '' && ops.fnArray.some((op) => imageOps.has(op))) {
+        notes.push(noteSegment(`page ${n}`, `${name}: page ${n} shows images but has no text, so it was not checked (scanned?)`));
+      }
+      if (offPage.trim() !== '') {
+        anyText = true;
+        const location = `page ${n} (outside the visible page)`;
+        pages.push({ location, text: offPage });
+        const count = offPage.split('\n').length;
+        notices.push(noticeSegment(location, `${name}: page ${n} has text outside the visible page (${count} line${count === 1 ? '' : 's'}); it was scanned`));
       }
       for (const a of await page.getAnnotations()) {
         value('comment', a.contentsObj?.str);
@@ -252,6 +240,13 @@ export const readPdf: SegmentReader = async (bytes, name) => {
       value('attachment-name', filename);
       notes.push(noteSegment(`attachment:${filename}`, `${name}: the embedded file ${filename} was not scanned`));
     }
+    const replacement = replacementTexts(bytes);
+    for (const t of replacement.actual) actualTexts.push(t);
+    for (const t of replacement.alt) value('attribute:alt', t);
+    if (replacement.unreadable) {
+      notes.push(noteSegment('actual-text', `${name}: the replacement text (/ActualText) of this encrypted PDF could not be read`));
+    }
+    notes.push(...notices);
   } catch (e) {
     throw fail(describe(e));
   } finally {
@@ -259,6 +254,7 @@ export const readPdf: SegmentReader = async (bytes, name) => {
   }
 
   const segments: TextSegment[] = [...pages];
+  if (actualTexts.length > 0) segments.push({ location: 'actual-text', text: actualTexts.join('\n') });
   for (const [location, list] of values) for (const text of list) segments.push({ location, text, noLines: true });
   segments.push(...notes);
   return segments;

@@ -16,7 +16,8 @@ import { readDocx } from '../../src/formats/read-docx.js';
 import { readEml } from '../../src/formats/read-eml.js';
 import { readSegments, readStdinSegments, sniffKind } from '../../src/formats/read-file.js';
 import { htmlToSegments, readHtml } from '../../src/formats/read-html.js';
-import { layoutLines, readPdf } from '../../src/formats/read-pdf.js';
+import { layoutByPosition } from '../../src/formats/pdf-layout.js';
+import { readPdf } from '../../src/formats/read-pdf.js';
 import type { TextSegment } from '../../src/formats/segments.js';
 
 // ---------------------------------------------------------------- helpers
@@ -473,10 +474,12 @@ describe('read-pdf', () => {
   });
 
   it('breaks lines by baseline and puts spaces in gaps', () => {
-    const item = (str: string, x: number, y: number, width: number, eol = false) => ({ str, x, y, width, height: 10, eol });
-    expect(layoutLines([item('Jan', 0, 100, 15), item('van der Berg', 20, 100, 50), item('tweede', 0, 88, 30)])).toEqual(['Jan van der Berg', 'tweede']);
-    expect(layoutLines([item('J', 0, 100, 5), item('an', 5, 100, 10)])).toEqual(['Jan']);
-    expect(layoutLines([item('Kop', 0, 100, 15, true), item('Zelfde hoogte', 0, 100, 50)])).toEqual(['Kop', 'Zelfde hoogte']);
+    // One glyph per letter, 5 pt wide, 10 pt type; `gap` points between letters.
+    const word = (text: string, x: number, y: number, gap = 0) =>
+      [...text].map((ch, i) => ({ text: ch, x: x + i * (5 + gap), y, dx: 1, dy: 0, width: 5, size: 10 }));
+    expect(layoutByPosition([...word('Jan', 0, 100), ...word('van', 20, 100), ...word('tweede', 0, 88)])).toEqual(['Jan van', 'tweede']);
+    expect(layoutByPosition([...word('J', 0, 100), ...word('an', 5, 100)])).toEqual(['Jan']);
+    expect(layoutByPosition([...word('Kop', 0, 110), ...word('Zelfde', 0, 100)])).toEqual(['Kop', 'Zelfde']);
   });
 });
 

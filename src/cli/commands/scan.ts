@@ -61,6 +61,8 @@ interface FileResult {
   omitted?: number;
   /** Parts that could not be checked (a PDF page without text, an image attachment). */
   notes?: ReaderNote[];
+  /** Parts that were checked but hold something to know about (PDF text outside the visible page). */
+  notices?: ReaderNote[];
   error?: string;
 }
 
@@ -88,6 +90,7 @@ function human(results: FileResult[], skipped: string[], strict: boolean, s: Cha
     }
   }
   for (const r of results) for (const n of r.notes ?? []) lines.push(`${r.file}: ${s.yellow('not checked')} (${n.location}): ${n.note}`);
+  for (const r of results) for (const n of r.notices ?? []) lines.push(`${r.file}: ${s.yellow('notice')} (${n.location}): ${n.note}`);
   for (const r of results) if (r.omitted) lines.push(`${r.file}: ${r.omitted} more finding${r.omitted === 1 ? '' : 's'} not listed (low confidence first)`);
   const scanned = results.filter((r) => !r.error);
   const failing = scanned.filter((r) => r.findings.some((f) => fails(f, strict))).length;
@@ -110,14 +113,15 @@ function human(results: FileResult[], skipped: string[], strict: boolean, s: Cha
 export async function scan(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<number> {
   const o = scanOptions(args, { ...opts, passphraseFile: ctx.globals.passphraseFile });
   const { readSegments, readStdinSegments, SCANNABLE_EXTENSIONS } = await import('../../formats/read-file.js');
-  const { isNoteSegment, readerNotes } = await import('../../formats/notes.js');
+  const { isNoteSegment, readerNotes, readerNotices } = await import('../../formats/notes.js');
   /** Scans one file's segments; a file with nothing but notes could not be checked at all. */
   const scanFile = async (scanner: Scanner, file: string, segments: TextSegment[]): Promise<FileResult> => {
     const notes = readerNotes(segments);
+    const notices = readerNotices(segments);
     // Nothing but metadata could be read (a scanned PDF): the document itself was not checked.
     const content = segments.filter((seg) => !isNoteSegment(seg) && !seg.location.startsWith('metadata:'));
     if (notes.length > 0 && content.length === 0) return { file, findings: [], error: notes.map((n) => n.note).join('; ') };
-    return { file, ...(await scanner.scan(segments)), ...(notes.length > 0 ? { notes } : {}) };
+    return { file, ...(await scanner.scan(segments)), ...(notes.length > 0 ? { notes } : {}), ...(notices.length > 0 ? { notices } : {}) };
   };
   const { files, skipped } = expandPaths(o.paths, SCANNABLE_EXTENSIONS);
   // A gate that looked at nothing must not pass: an empty or mistyped folder is an error.
@@ -151,6 +155,7 @@ export async function scan(ctx: Ctx, args: string[], opts: Record<string, unknow
         findings: r.findings.map(({ context: _context, span: _span, ...f }) => f),
         ...(r.omitted ? { omitted: r.omitted } : {}),
         ...(r.notes ? { not_checked: r.notes } : {}),
+        ...(r.notices ? { notices: r.notices } : {}),
       })),
       ...(skipped.length > 0 ? { skipped } : {}),
     },
