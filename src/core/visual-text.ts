@@ -131,8 +131,16 @@ function computeSeen(cp: number): string {
 /** A word broken at a line end: "Verbee-⏎khoven", "Verbee\u00ad⏎khoven" (the removed range is the hyphen up to the next letter). */
 const LINE_END_HYPHEN = /(?<=[\p{L}\p{M}])([-\u00ad\u2010\u2011])[ \t\u00a0]*\r?\n[ \t\u00a0]*(?=(\p{L}))/gu;
 /** Letter-spaced words: three or more single letters, each one space apart. */
-const SPACED = /(?<![\p{L}\p{N}\p{M}.'’&-])\p{L}\p{M}*(?:[ \u00a0\u2000-\u200a\u202f\u205f]\p{L}\p{M}*){2,}(?![\p{L}\p{N}\p{M}.'’])/gu;
+const SPACED = /(?<![\p{L}\p{N}\p{M}.'’&-])\p{L}\p{M}*(?:[ \u00a0\u2000-\u200a\u202f\u205f]\p{L}\p{M}*){2,}(?![\p{L}\p{N}\p{M}'’])/gu;
 const SPACE_IN_RUN = /[ \u00a0\u2000-\u200a\u202f\u205f]/gu;
+/**
+ * Emphasis marks inside a word ("Ja**nine**", "Ver~~bee~~k"): a reader reads
+ * through them. An underscore inside a word is a separator ("jan_smit" is a
+ * handle of two words), except where it closes emphasis opened at the
+ * word's start ("_Ver_beek").
+ */
+const MARKS_IN_WORD = /(?<=[\p{L}\p{M}])[*~]+(?=\p{L})|(?<![\p{L}\p{N}_])_+(?=\p{L}+_+\p{L})|(?<=(?<![\p{L}\p{N}_])_+\p{L}+)_+(?=\p{L})/gu;
+const MARKS_ASCII = /[A-Za-z][*_~]+[A-Za-z]/u;
 const NON_ASCII = /[^\x00-\x7f]/u;
 const SPACED_ASCII = /[A-Za-z] [A-Za-z] [A-Za-z]/u;
 
@@ -165,6 +173,9 @@ function replacements(s: string, ascii: boolean): Replace[] {
       for (const sp of m[0].matchAll(SPACE_IN_RUN)) out.push({ start: m.index + sp.index, end: m.index + sp.index + 1, text: '' });
     }
   }
+  if (!ascii || ((s.includes('*') || s.includes('_') || s.includes('~')) && MARKS_ASCII.test(s))) {
+    for (const m of s.matchAll(MARKS_IN_WORD)) out.push({ start: m.index, end: m.index + m[0].length, text: '' });
+  }
   if (s.includes('%')) {
     for (const u of s.matchAll(URL_WITH_ESCAPE)) {
       for (const e of u[0].matchAll(ESCAPE_RUN)) {
@@ -179,7 +190,7 @@ function replacements(s: string, ascii: boolean): Replace[] {
     }
   }
   out.sort((a, b) => a.start - b.start);
-  // Overlaps cannot arise between line ends, letter runs and URLs but would break the map: keep the first.
+  // Overlaps (emphasis marks inside a URL) would break the map: keep the first.
   return out.filter((r, i) => i === 0 || r.start >= out[i - 1]!.end);
 }
 

@@ -5,7 +5,7 @@ import type { Confidence, FindingKind } from '../core/leak-forms.js';
 import { isValueKind, Matcher, wordResolver, type LeakIndex, type Match } from '../core/leak-match.js';
 import { TextFeed, Tokenizer, WordTable } from '../core/leak-tokens.js';
 import { findValues } from '../core/leak-values.js';
-import { describeChar, showInvisible, VisualMap, type HiddenKind } from '../core/visual-text.js';
+import { describeChar, seen, showInvisible, VisualMap, type HiddenKind } from '../core/visual-text.js';
 import type { TextSegment } from '../formats/segments.js';
 import type { ScanIndex } from './scan-index.js';
 
@@ -163,9 +163,9 @@ function codePoints(t: string, from: number, to: number): number {
   return n;
 }
 
-/** What a finding says, whatever markup or spacing surrounded it: "**Jan** de Vries" and "Jan de Vries" are one. */
+/** What a finding says, whatever markup or spacing is in it: "Ja**n** de Vries" and "Jan de Vries" are one. */
 function findingKey(f: Finding): string {
-  const text = f.text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}@]+/gu, ' ').trim();
+  const text = seen(f.text).normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}@]+/gu, '');
   return `${f.kind}\u001f${f.worker ?? ''}\u001f${text}`;
 }
 
