@@ -56,7 +56,8 @@ class FormSet {
 }
 
 function initialsTokens(initials: string, firstName: string): string[] {
-  const fromInitials = tokenize(initials);
+  // Raw: seen text would close up initials written with spaces ("P J K") into one word.
+  const fromInitials = tokenizeRaw(initials);
   return fromInitials.length > 0 ? fromInitials : tokenize(deriveInitials(firstName));
 }
 

@@ -141,8 +141,11 @@ const SPACE_IN_RUN = /[ \u00a0\u2000-\u200a\u202f\u205f]/gu;
  */
 const MARKS_IN_WORD = /(?<=[\p{L}\p{M}])[*~]+(?=\p{L})|(?<![\p{L}\p{N}_])_+(?=\p{L}+_+\p{L})|(?<=(?<![\p{L}\p{N}_])_+\p{L}+)_+(?=\p{L})/gu;
 const MARKS_ASCII = /[A-Za-z][*_~]+[A-Za-z]/u;
+const MARKS_ANY = /\p{L}[*_~]+\p{L}/u;
 const NON_ASCII = /[^\x00-\x7f]/u;
+const NON_ASCII_FROM = /[^\x00-\x7f]/gu;
 const SPACED_ASCII = /[A-Za-z] [A-Za-z] [A-Za-z]/u;
+const SPACED_ANY = /\p{L}[ \u00a0\u2000-\u200a\u202f\u205f]\p{L}[ \u00a0\u2000-\u200a\u202f\u205f]\p{L}/u;
 
 /** A range of the original read as something else ('' to leave it out). */
 interface Replace {
@@ -151,7 +154,7 @@ interface Replace {
   text: string;
 }
 
-const HYPHEN_AT_LINE_END = /-[ \t\u00a0]*\r?\n/u;
+const HYPHEN_AT_LINE_END = /[-\u00ad\u2010\u2011][ \t\u00a0]*\r?\n/u;
 /** A web or mail address with a percent-escape in it: "https://…?n=%4A%61nine". */
 const URL_WITH_ESCAPE = /(?:\b[a-z][a-z0-9+.-]*:|\bwww\.)[^\s<>"'`]*%[0-9a-f]{2}[^\s<>"'`]*/giu;
 const ESCAPE_RUN = /(?:%[0-9a-f]{2})+/giu;
@@ -160,7 +163,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The ranges of `s` that read as something else, sorted and not overlapping. */
 function replacements(s: string, ascii: boolean): Replace[] {
   const out: Replace[] = [];
-  if (!ascii || HYPHEN_AT_LINE_END.test(s)) {
+  if (HYPHEN_AT_LINE_END.test(s)) {
     for (const m of s.matchAll(LINE_END_HYPHEN)) {
       // A soft hyphen always marks a broken word; a visible hyphen only before a
       // small letter ("Jansen-⏎Smit" is a double surname, "Verbee-⏎khoven" one word).
@@ -168,12 +171,12 @@ function replacements(s: string, ascii: boolean): Replace[] {
       out.push({ start: m.index, end: m.index + m[0].length, text: '' });
     }
   }
-  if (!ascii || SPACED_ASCII.test(s)) {
+  if (SPACED_ASCII.test(s) || (!ascii && SPACED_ANY.test(s))) {
     for (const m of s.matchAll(SPACED)) {
       for (const sp of m[0].matchAll(SPACE_IN_RUN)) out.push({ start: m.index + sp.index, end: m.index + sp.index + 1, text: '' });
     }
   }
-  if (!ascii || ((s.includes('*') || s.includes('_') || s.includes('~')) && MARKS_ASCII.test(s))) {
+  if ((s.includes('*') || s.includes('_') || s.includes('~')) && (MARKS_ASCII.test(s) || (!ascii && MARKS_ANY.test(s)))) {
     for (const m of s.matchAll(MARKS_IN_WORD)) out.push({ start: m.index, end: m.index + m[0].length, text: '' });
   }
   if (s.includes('%')) {
@@ -241,9 +244,11 @@ export function seenText(s: string, base = 0): SeenText {
       changed = true;
       continue;
     }
-    const c = s.charCodeAt(i);
-    if (c < 0x80) {
-      i++;
+    if (s.charCodeAt(i) < 0x80) {
+      // Jump to the next non-ASCII character (a native search), or the next range.
+      NON_ASCII_FROM.lastIndex = i;
+      const next = NON_ASCII_FROM.exec(s)?.index ?? n;
+      i = k < cut.length ? Math.min(next, cut[k]!.start) : next;
       continue;
     }
     const cp = s.codePointAt(i)!;
