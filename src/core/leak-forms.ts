@@ -115,5 +115,8 @@ export function pseudonymForms(name: string, formal: string): LeakForm[] {
   const set = new FormSet();
   set.add('pseudonym-retired', 'high', tokenize(name));
   set.add('pseudonym-retired', 'high', tokenize(formal));
+  // "#MaysaMertens": glued, like a worker's full name (only when long enough to be unambiguous).
+  const glued = tokenize(name).join('');
+  if (glued.length >= GLUED_HIGH_LENGTH) set.add('pseudonym-retired', 'high', [glued]);
   return set.list();
 }

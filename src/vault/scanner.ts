@@ -32,6 +32,14 @@ function detach(s: string): string {
 }
 
 const BIDI = /[\u202a-\u202e\u2066-\u2069\u{e0000}-\u{e007f}]/gu;
+
+/**
+ * Bidi controls and tag characters as codes ("⟨U+202E⟩"): printed as they are,
+ * in a terminal or a report, they would reorder or hide the text around them.
+ */
+function showControls(t: string): string {
+  return t.replace(BIDI, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase()}⟩`);
+}
 const OVERLAP = 96; // longest e-mail or phone we look for across a chunk boundary
 const CONTEXT = 60;
 /** Findings kept in full per segment; beyond that they are only counted, so memory stays flat on huge inputs. */
@@ -132,7 +140,7 @@ class Window {
     const ahead = this.slice(end, end + CONTEXT);
     const nl = ahead.indexOf('\n');
     // A bidi control printed to a terminal would reorder the line shown: show it as a code instead.
-    const clean = (t: string) => detach(t.replace(/\s+/gu, ' ').replace(BIDI, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase()}⟩`));
+    const clean = (t: string) => detach(showControls(t.replace(/\s+/gu, ' ')));
     return {
       before: clean(this.slice(lineStart, start)),
       match: clean(this.slice(start, end)),
@@ -274,7 +282,7 @@ export class Scanner {
       const finding: Finding = {
         kind: m.kind,
         confidence: m.confidence,
-        text: detach(window.slice(m.start, m.end).replace(/\s+/gu, ' ')),
+        text: detach(showControls(window.slice(m.start, m.end).replace(/\s+/gu, ' '))),
         location: seg.location,
         line: at.line,
         column: at.column,
@@ -341,21 +349,21 @@ export class Scanner {
       const [s, e] = spans.get(f)!;
       return !values.some(([vs, ve]) => s >= vs && e <= ve);
     });
+    // Invisible characters are reported once per kind and part, where they first occur.
+    for (const { first, count } of hidden.values()) {
+      if (count > 1) first.text += ` and ${count - 1} more`;
+      kept.push(first);
+    }
     // One finding per place, in reading order.
-    const seen = new Set<string>();
+    const placed = new Set<string>();
     const findings = kept
       .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
       .filter((f) => {
         const key = `${f.line}:${f.column}:${f.kind}:${f.text}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
+        if (placed.has(key)) return false;
+        placed.add(key);
         return true;
       });
-    // Invisible characters are reported once per kind and part, where they first occur.
-    for (const { first, count } of hidden.values()) {
-      if (count > 1) first.text += ` and ${count - 1} more`;
-      findings.push(first);
-    }
     return { findings, omitted };
   }
 
