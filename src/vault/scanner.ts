@@ -263,6 +263,7 @@ export class Scanner {
     const place = (start: number, line: number, column: number) => {
       if (seg.noLines) return { line: null, column: null };
       if (seg.position) return seg.position(start);
+      if (line < 0) return window.positionOf(start);
       return { line, column };
     };
     const spans = new Map<Finding, [number, number]>();
@@ -302,8 +303,8 @@ export class Scanner {
       const start = visual.toOrigStart(feed.stringOffset(m.start));
       const end = visual.toOrigEnd(feed.stringOffset(m.end));
       // Once text was left out or replaced, the tokenizer's lines and columns are the seen text's.
-      const p = visual.transformed && !seg.noLines && !seg.position ? window.positionOf(start) : m;
-      report({ ...m, start, end, line: p.line, column: p.column });
+      // (-1: worked out from the original only for a finding that is kept).
+      report({ ...m, start, end, line: visual.transformed ? -1 : m.line, column: m.column });
     };
     const matcher = new Matcher(this.index, fromBytes);
     const feed = new TextFeed(new Tokenizer(this.words, matcher));
