@@ -2,9 +2,28 @@
 // sequences (see leak-tokens.ts) with a kind and a confidence. Pure: the vault
 // hashes these with the leak-scan key; plaintext forms never reach the file.
 import { canonicalEmail, canonicalEmployeeNo, canonicalPhone, deriveInitials, type WorkerRecord } from './worker-fields.js';
-import { tokenize } from './leak-tokens.js';
+import { tokenize as tokenizeRaw } from './leak-tokens.js';
+import { seen } from './visual-text.js';
 
-export type FindingKind = 'full-name' | 'initials-name' | 'surname' | 'first-name' | 'email' | 'phone' | 'employee-no' | 'pseudonym-retired';
+/**
+ * The version of the forms below. An index built from an older version misses
+ * spellings a newer scanner looks for; the vault rebuilds it when this grows.
+ * 2: names are read as seen (visual-text.ts), and glued full names
+ * ("janineverbeek", "#JanineVerbeek") are forms of their own.
+ */
+export const LEAK_FORMS_VERSION = 2;
+
+/** A name's tokens as the scanner sees text: a look-alike letter in the vault means the same letter. */
+const tokenize = (text: string) => tokenizeRaw(seen(text));
+
+/**
+ * A glued full name this long or longer is high confidence; shorter ones
+ * ("jansmit", "wimpel") are too often a word or handle of someone else.
+ */
+export const GLUED_HIGH_LENGTH = 9;
+
+/** `hidden-characters`: bidi controls, tag or zero-width characters in the text (found by the scanner, not an index form). */
+export type FindingKind = 'full-name' | 'initials-name' | 'surname' | 'first-name' | 'email' | 'phone' | 'employee-no' | 'pseudonym-retired' | 'hidden-characters';
 export type Confidence = 'high' | 'low';
 
 export interface LeakForm {
@@ -37,7 +56,8 @@ class FormSet {
 }
 
 function initialsTokens(initials: string, firstName: string): string[] {
-  const fromInitials = tokenize(initials);
+  // Raw: seen text would close up initials written with spaces ("P J K") into one word.
+  const fromInitials = tokenizeRaw(initials);
   return fromInitials.length > 0 ? fromInitials : tokenize(deriveInitials(firstName));
 }
 
@@ -71,6 +91,15 @@ export function workerForms(w: WorkerRecord): LeakForm[] {
     }
     if (P.length > 0) set.add('initials-name', 'high', [...S, ...i, ...P], true); // "Berg, P.J. van der"
   }
+  // Written as one word, as in a hashtag, handle or user name: "JanineVerbeek",
+  // "#janinevanderberg", "pieterjanvanderberg". First name(s) and surname only:
+  // initials glued to a surname ("jvdberg") read as too many other things.
+  for (const f of F.length > 1 ? [F, [F[0]!]] : [F]) {
+    for (const s of P.length > 0 ? [[...P, ...S], S] : [S]) {
+      const glued = [...f, ...s].join('');
+      set.add('full-name', glued.length >= GLUED_HIGH_LENGTH ? 'high' : 'low', [glued]);
+    }
+  }
   for (const s of surnames) set.add('surname', 'low', s);
   if (S.length > 1) for (const part of S) set.add('surname', 'low', [part]); // "Jansen-Smit": "Jansen"
   for (const f of firsts) set.add('first-name', 'low', f);
@@ -86,5 +115,8 @@ export function pseudonymForms(name: string, formal: string): LeakForm[] {
   const set = new FormSet();
   set.add('pseudonym-retired', 'high', tokenize(name));
   set.add('pseudonym-retired', 'high', tokenize(formal));
+  // "#MaysaMertens": glued, like a worker's full name (only when long enough to be unambiguous).
+  const glued = tokenize(name).join('');
+  if (glued.length >= GLUED_HIGH_LENGTH) set.add('pseudonym-retired', 'high', [glued]);
   return set.list();
 }

@@ -368,6 +368,9 @@ interface Piece {
   strBase: number;
   bytes: Uint8Array;
   ascii: boolean;
+  /** The last offset mapped in a non-ASCII piece (bytes, UTF-16 units from the piece's start): offsets come mostly in order, so the next walk starts here. */
+  atByte: number;
+  atStr: number;
 }
 
 const encoder = new TextEncoder();
@@ -401,7 +404,7 @@ export class TextFeed {
     if (chunk === '') return;
     const bytes = encoder.encode(chunk);
     while (this.pieces.length > 1 && this.pieces[1]!.byteBase <= this.byteBase - KEEP_BYTES) this.pieces.shift();
-    this.pieces.push({ byteBase: this.byteBase, strBase: this.strBase, bytes, ascii: bytes.length === chunk.length });
+    this.pieces.push({ byteBase: this.byteBase, strBase: this.strBase, bytes, ascii: bytes.length === chunk.length, atByte: 0, atStr: 0 });
     this.byteBase += bytes.length;
     this.strBase += chunk.length;
     this.tokenizer.feed(bytes);
@@ -423,7 +426,20 @@ export class TextFeed {
     const p = this.pieces[k];
     if (!p || byteOffset < p.byteBase) throw new Error(`offset ${byteOffset} is no longer in the window`);
     const d = byteOffset - p.byteBase;
-    return p.strBase + (p.ascii ? d : utf8.decode(p.bytes.subarray(0, d)).length);
+    if (p.ascii) return p.strBase + d;
+    // Count UTF-16 units by walking the UTF-8 bytes (decoding the piece up to
+    // here for every match made accented text with many findings quadratic).
+    let i = p.atByte;
+    let n = p.atStr;
+    if (d < i) (i = 0), (n = 0);
+    const b = p.bytes;
+    for (; i < d; i++) {
+      const c = b[i]!;
+      if ((c & 0xc0) !== 0x80) n += c >= 0xf0 ? 2 : 1;
+    }
+    p.atByte = d;
+    p.atStr = n;
+    return p.strBase + n;
   }
 
   /** String offset, line and column where the next character would be. */

@@ -17,6 +17,7 @@
 // of which only a part was deleted ("Jan <del>van der Berg</del>") is still
 // seen whole.
 import type { Parser as HtmlParser } from 'htmlparser2';
+import { urlTexts } from '../core/url-text.js';
 import { UsageError } from '../errors.js';
 import { noteSegment } from './notes.js';
 import type { SegmentReader, TextSegment } from './segments.js';
@@ -350,6 +351,13 @@ export const readDocx: SegmentReader = async (bytes, name) => {
   const notes: TextSegment[] = [];
   try {
     const xml = (path: string) => (files[path] ? bytesToXml(files[path]) : undefined);
+    // Word writes no DTD. One in a part can declare entities ("&nm;") whose text
+    // another program shows but this reader would not: refuse rather than pass it.
+    for (const part of Object.keys(files).sort()) {
+      if (/<!(DOCTYPE|ENTITY)\b/iu.test(bytesToXml(files[part]!))) {
+        throw fail(`${part} declares a DTD or XML entities (<!DOCTYPE …>), which Word does not write; its text cannot be checked`);
+      }
+    }
 
     let mainPath = 'word/document.xml';
     const packageRels = xml('_rels/.rels');
@@ -398,6 +406,8 @@ export const readDocx: SegmentReader = async (bytes, name) => {
             ? 'metadata:template'
             : 'metadata:external-link';
         out.value(where, decodeUri(rel.target));
+        // Encoded twice, or a data: URL: what the link carries when opened is scanned too.
+        for (const t of urlTexts(rel.target)) out.value(where, t);
       }
     }
 

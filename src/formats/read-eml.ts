@@ -79,8 +79,10 @@ function toBytes(content: ArrayBuffer | Uint8Array | string): Uint8Array {
 
 async function readAttachment(kind: AttachmentKind, bytes: Uint8Array, label: string, depth: number): Promise<TextSegment[]> {
   switch (kind) {
-    case 'text':
+    case 'text': {
+      if (/\.(md|markdown)$/iu.test(label)) return (await import('./read-file.js')).markdownSegments(decodeText(bytes));
       return [{ location: 'body', text: decodeText(bytes) }];
+    }
     case 'html':
       return (await import('./read-html.js')).readHtml(bytes, label);
     case 'pdf':

@@ -125,6 +125,11 @@ export async function readSegments(path: string, name: string = path): Promise<T
       binary: 'binary data',
     };
     if (disguised[actual]) throw new UsageError(`cannot scan ${name}: it is not text but ${disguised[actual]}`, TYPES_HINT);
+    if (isMarkdownName(path) && size <= MAX_MARKDOWN) {
+      let text = '';
+      for await (const chunk of streamedText(path, name)) text += chunk;
+      return markdownSegments(text);
+    }
     return [{ location: 'body', text: streamedText(path, name) }];
   }
 
@@ -139,10 +144,35 @@ export async function readSegments(path: string, name: string = path): Promise<T
   return (await readerFor(kind))(bytes, name);
 }
 
+/** Markdown bigger than this is scanned as its source only (it is read whole to be shown). */
+const MAX_MARKDOWN = 16 * 1024 * 1024;
+
+export const isMarkdownName = (name: string): boolean => /\.(md|markdown)$/iu.test(name);
+
+/**
+ * A segment that repeats another one's text as a reader sees it (Markdown
+ * shown, not its source): the scanner reports only what it adds.
+ */
+export interface ShownSegment extends TextSegment {
+  shownOf: string;
+}
+
+/**
+ * Markdown as a file (its source, with lines) and as it shows on screen:
+ * "Ja**nine** Verbeek" and "Chlo&euml;" read as names only there.
+ */
+export async function markdownSegments(source: string): Promise<TextSegment[]> {
+  const { markdownToBlocks } = await import('./markdown.js');
+  const { writeText } = await import('./write-text.js');
+  const shown: ShownSegment = { location: 'as shown', text: writeText(await markdownToBlocks(source)), noLines: true, shownOf: 'body' };
+  return [{ location: 'body', text: source }, shown];
+}
+
 /** Segments of `bytes` read as `kind` (also used for e-mail attachments). */
 export async function readBytes(kind: DocumentKind, bytes: Uint8Array, name: string): Promise<TextSegment[]> {
   if (kind === 'text') {
     const { decodeText } = await import('./decode-text.js');
+    if (isMarkdownName(name) && bytes.length <= MAX_MARKDOWN) return markdownSegments(decodeText(bytes));
     return [{ location: 'body', text: decodeText(bytes) }];
   }
   return (await readerFor(kind))(bytes, name);

@@ -5,6 +5,7 @@ import type { Confidence, FindingKind } from '../core/leak-forms.js';
 import { isValueKind, Matcher, wordResolver, type LeakIndex, type Match } from '../core/leak-match.js';
 import { TextFeed, Tokenizer, WordTable } from '../core/leak-tokens.js';
 import { findValues } from '../core/leak-values.js';
+import { describeChar, seen, showInvisible, VisualMap, type HiddenKind } from '../core/visual-text.js';
 import type { TextSegment } from '../formats/segments.js';
 import type { ScanIndex } from './scan-index.js';
 
@@ -32,6 +33,15 @@ function detach(s: string): string {
   return Buffer.from(s, 'utf8').toString('utf8');
 }
 
+const BIDI = /[\u202a-\u202e\u2066-\u2069\u{e0000}-\u{e007f}]/gu;
+
+/**
+ * Bidi controls and tag characters as codes ("⟨U+202E⟩"): printed as they are,
+ * in a terminal or a report, they would reorder or hide the text around them.
+ */
+function showControls(t: string): string {
+  return t.replace(BIDI, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase()}⟩`);
+}
 const OVERLAP = 96; // longest e-mail or phone we look for across a chunk boundary
 const CONTEXT = 60;
 /** Findings kept in full per segment; beyond that they are only counted, so memory stays flat on huge inputs. */
@@ -70,6 +80,7 @@ class Window {
       this.prev = this.cur;
     }
     this.cur = chunk;
+    this.newlines = [this.newlines[1], null];
   }
 
   slice(start: number, end: number): string {
@@ -81,11 +92,46 @@ class Window {
     return this.prev.slice(a) + this.cur.slice(0, b - p);
   }
 
+  /** Newline offsets of prev and cur, worked out when first asked for. */
+  private newlines: [number[] | null, number[] | null] = [null, null];
+
+  private newlinesOf(k: 0 | 1): number[] {
+    let list = this.newlines[k];
+    if (!list) {
+      const t = k === 0 ? this.prev : this.cur;
+      list = [];
+      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) list.push(i);
+      this.newlines[k] = list;
+    }
+    return list;
+  }
+
+  /** Line and column (counted in characters, as the tokenizer counts them) of an offset in the window. */
   positionOf(offset: number): { line: number; column: number } {
-    const upto = this.slice(this.start, offset);
-    const nl = upto.lastIndexOf('\n');
-    const lines = upto.split('\n').length - 1;
-    return { line: this.line + lines, column: nl === -1 ? this.column + upto.length : upto.length - nl };
+    let a = offset - this.start;
+    let line = this.line;
+    let lineStart = -1; // offset in `text` where the line starts, or -1: it started before the window
+    let text = this.prev;
+    if (a > this.prev.length || (a === this.prev.length && this.cur !== '')) {
+      line += this.newlinesOf(0).length;
+      const nl = this.newlinesOf(0);
+      const carry = nl.length > 0 ? this.prev.length - nl[nl.length - 1]! - 1 : -1; // characters of the line before cur
+      a -= this.prev.length;
+      text = this.cur;
+      const list = this.newlinesOf(1);
+      const before = countBelow(list, a);
+      line += before;
+      if (before > 0) lineStart = list[before - 1]! + 1;
+      else if (carry >= 0) return { line, column: codePoints(this.prev, this.prev.length - carry, this.prev.length) + codePoints(text, 0, a) + 1 };
+      else return { line, column: this.column + codePoints(this.prev, 0, this.prev.length) + codePoints(text, 0, a) };
+    } else {
+      const list = this.newlinesOf(0);
+      const before = countBelow(list, a);
+      line += before;
+      if (before > 0) lineStart = list[before - 1]! + 1;
+    }
+    if (lineStart === -1) return { line, column: this.column + codePoints(text, 0, a) };
+    return { line, column: codePoints(text, lineStart, a) + 1 };
   }
 
   context(start: number, end: number): { before: string; match: string; after: string } {
@@ -95,13 +141,42 @@ class Window {
     const lineStart = from + head.lastIndexOf('\n') + 1;
     const ahead = this.slice(end, end + CONTEXT);
     const nl = ahead.indexOf('\n');
-    const clean = (t: string) => detach(t.replace(/\s+/gu, ' '));
+    // A bidi control printed to a terminal would reorder the line shown: show it as a code instead.
+    const clean = (t: string) => detach(showControls(t.replace(/\s+/gu, ' ')));
     return {
       before: clean(this.slice(lineStart, start)),
       match: clean(this.slice(start, end)),
       after: clean(nl === -1 ? ahead : ahead.slice(0, nl)),
     };
   }
+}
+
+/** How many entries of a sorted list are below `x`. */
+function countBelow(list: number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Characters (code points) in t[from, to). */
+function codePoints(t: string, from: number, to: number): number {
+  let n = to - from;
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && i > from) n--;
+  }
+  return n;
+}
+
+/** What a finding says, whatever markup or spacing is in it: "Ja**n** de Vries" and "Jan de Vries" are one. */
+function findingKey(f: Finding): string {
+  const text = seen(f.text).normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}@]+/gu, '');
+  return `${f.kind}\u001f${f.worker ?? ''}\u001f${text}`;
 }
 
 const MIN_CHUNK = 64 * 1024;
@@ -122,7 +197,15 @@ async function* chunksOf(text: TextSegment['text']): AsyncIterable<string> {
       // A chunk never ends between the two halves of a character, so the
       // window and the tokenizer count the same characters.
       const last = buffered.charCodeAt(buffered.length - 1);
-      const cut = last >= 0xd800 && last <= 0xdbff ? buffered.length - 1 : buffered.length;
+      let cut = last >= 0xd800 && last <= 0xdbff ? buffered.length - 1 : buffered.length;
+      // Cut at the start of a line, and not after a line that ends in a hyphen:
+      // a word broken at a line end, or a letter-spaced name, is read in one piece.
+      for (let nl = buffered.lastIndexOf('\n'), tries = 0; nl > buffered.length / 2 && tries < 8; nl = buffered.lastIndexOf('\n', nl - 1), tries++) {
+        if (!/[-\u00ad\u2010\u2011][ \t\u00a0]*\r?$/u.test(buffered.slice(Math.max(0, nl - 8), nl))) {
+          cut = nl + 1;
+          break;
+        }
+      }
       yield buffered.slice(0, cut);
       buffered = buffered.slice(cut);
     }
@@ -149,9 +232,22 @@ export class Scanner {
   async scan(segments: TextSegment[]): Promise<{ findings: Finding[]; omitted: number }> {
     let findings: Finding[] = [];
     let omitted = 0;
+    const bySegment = new Map<string, Finding[]>();
     for (const seg of segments) {
       const r = await this.scanSegment(seg);
-      findings = findings.concat(r.findings);
+      let found = r.findings;
+      const of = (seg as { shownOf?: string }).shownOf;
+      if (of !== undefined) {
+        // The same text as it shows (Markdown without its markup): only what the source did not give.
+        const left = new Map<string, number>();
+        for (const f of bySegment.get(of) ?? []) left.set(findingKey(f), (left.get(findingKey(f)) ?? 0) + 1);
+        found = found.filter((f) => {
+          const n = left.get(findingKey(f)) ?? 0;
+          if (n > 0) left.set(findingKey(f), n - 1);
+          return n === 0;
+        });
+      } else bySegment.set(seg.location, (bySegment.get(seg.location) ?? []).concat(r.findings));
+      findings = findings.concat(found);
       omitted += r.omitted;
     }
     return { findings, omitted };
@@ -169,6 +265,7 @@ export class Scanner {
     const place = (start: number, line: number, column: number) => {
       if (seg.noLines) return { line: null, column: null };
       if (seg.position) return seg.position(start);
+      if (line < 0) return window.positionOf(start);
       return { line, column };
     };
     const spans = new Map<Finding, [number, number]>();
@@ -188,7 +285,7 @@ export class Scanner {
       const finding: Finding = {
         kind: m.kind,
         confidence: m.confidence,
-        text: detach(window.slice(m.start, m.end).replace(/\s+/gu, ' ')),
+        text: detach(showControls(window.slice(m.start, m.end).replace(/\s+/gu, ' '))),
         location: seg.location,
         line: at.line,
         column: at.column,
@@ -200,28 +297,52 @@ export class Scanner {
       spans.set(finding, [m.start, m.end]);
       out.push(finding);
     };
-    // Token matches come in byte offsets (the tokenizer reads UTF-8); findings use string offsets.
-    const fromBytes = (m: Match) => report({ ...m, start: feed.stringOffset(m.start), end: feed.stringOffset(m.end) });
+    // The tokenizer and the value finder read the text as it is seen (visual-text.ts);
+    // their offsets are mapped back to the original, which findings quote and redaction edits.
+    const visual = new VisualMap();
+    const seenWindow = new Window();
+    // Token matches come in byte offsets (the tokenizer reads UTF-8) of the seen text.
+    const fromBytes = (m: Match) => {
+      const start = visual.toOrigStart(feed.stringOffset(m.start));
+      const end = visual.toOrigEnd(feed.stringOffset(m.end));
+      // Once text was left out or replaced, the tokenizer's lines and columns are the seen text's.
+      // (-1: worked out from the original only for a finding that is kept).
+      report({ ...m, start, end, line: visual.transformed ? -1 : m.line, column: m.column });
+    };
     const matcher = new Matcher(this.index, fromBytes);
     const feed = new TextFeed(new Tokenizer(this.words, matcher));
-    let valuesDone = 0; // values starting before this offset were already looked at
+    const hidden = new Map<HiddenKind, { first: Finding; count: number }>();
+    let hiddenDone = 0;
+    let origOffset = 0;
+    let valuesDone = 0; // values starting before this (seen) offset were already looked at
     for await (const chunk of chunksOf(seg.text)) {
       const pos = feed.position();
       // The previous chunk stays: pending matches may still reach back into it.
-      window.push(chunk, pos);
-      feed.feed(chunk);
-      const from = Math.max(window.start, pos.offset - OVERLAP);
-      const scanText = window.slice(from, pos.offset + chunk.length);
+      window.push(chunk, { offset: origOffset, line: 1, column: 1 });
+      origOffset += chunk.length;
+      const seen = visual.push(chunk);
+      seenWindow.push(seen, pos);
+      for (; hiddenDone < visual.hidden.length; hiddenDone++) {
+        const h = visual.hidden[hiddenDone]!;
+        const known = hidden.get(h.kind);
+        if (known) known.count++;
+        else hidden.set(h.kind, { first: this.hiddenFinding(h.kind, h.code, h.offset, seg, window, place), count: 1 });
+      }
+      feed.feed(seen);
+      const from = Math.max(seenWindow.start, pos.offset - OVERLAP);
+      const scanText = seenWindow.slice(from, pos.offset + seen.length);
       for (const v of findValues(scanText)) {
-        const start = from + v.start;
-        if (start < valuesDone) continue;
+        const seenStart = from + v.start;
+        if (seenStart < valuesDone) continue;
         const entries = this.index.values.get(this.scanIndex.valueKey(v.kind, v.value));
         if (!entries) continue;
+        const start = visual.toOrigStart(seenStart);
+        const end = visual.toOrigEnd(from + v.end);
         const p = window.positionOf(start);
-        for (const e of entries) report({ kind: e.kind, confidence: e.confidence, start, end: from + v.end, line: p.line, column: p.column, ref: e.ref });
+        for (const e of entries) report({ kind: e.kind, confidence: e.confidence, start, end, line: p.line, column: p.column, ref: e.ref });
       }
       // A value cut off at the end of this chunk is looked at again with the next one.
-      valuesDone = pos.offset + chunk.length - OVERLAP;
+      valuesDone = pos.offset + seen.length - OVERLAP;
     }
     feed.end();
     matcher.end();
@@ -232,16 +353,51 @@ export class Scanner {
       const [s, e] = spans.get(f)!;
       return !values.some(([vs, ve]) => s >= vs && e <= ve);
     });
+    // Invisible characters are reported once per kind and part, where they first occur.
+    for (const { first, count } of hidden.values()) {
+      if (count > 1) first.text += ` and ${count - 1} more`;
+      kept.push(first);
+    }
     // One finding per place, in reading order.
-    const seen = new Set<string>();
+    const placed = new Set<string>();
     const findings = kept
       .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
       .filter((f) => {
         const key = `${f.line}:${f.column}:${f.kind}:${f.text}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
+        if (placed.has(key)) return false;
+        placed.add(key);
         return true;
       });
     return { findings, omitted };
+  }
+
+  /**
+   * A bidi control or tag character changes what a reader sees without
+   * showing itself (a name can be written backwards and shown forwards): a
+   * high-confidence finding. Zero-width characters hide word boundaries: low.
+   * No span: there is no name to replace, the character must be taken out.
+   */
+  private hiddenFinding(
+    kind: HiddenKind,
+    code: number,
+    offset: number,
+    seg: TextSegment,
+    window: Window,
+    place: (start: number, line: number, column: number) => { line: number | null; column: number | null },
+  ): Finding {
+    const p = seg.noLines || seg.position ? { line: 0, column: 0 } : window.positionOf(offset);
+    const at = place(offset, p.line, p.column);
+    const len = code > 0xffff ? 2 : 1;
+    const ctx = window.context(offset, offset + len);
+    return {
+      kind: 'hidden-characters',
+      confidence: kind === 'zero-width' ? 'low' : 'high',
+      text: describeChar(code),
+      location: seg.location,
+      line: at.line,
+      column: at.column,
+      worker: null,
+      context: { before: showInvisible(ctx.before), match: showInvisible(ctx.match), after: showInvisible(ctx.after) },
+    };
   }
 }

@@ -25,6 +25,7 @@ import { ScanIndex } from './scan-index.js';
 import { Redactor } from './redactor.js';
 import { loadNamePools } from '../formats/name-lists.js';
 import { armIntegrity, Integrity } from './integrity.js';
+import { markLeakForms, rebuildIfOutdated } from './reindex.js';
 
 const FORMAT_MARKER = 'schuilnaam-vault';
 
@@ -63,6 +64,7 @@ export async function createVault(file: string, passphrase: Uint8Array, user: st
         // this vault as one whose seal may never go missing.
         const ctx = new VaultContext(store, keyring, vaultId, user, 'admin', deps.clock, deps.random);
         armIntegrity(ctx);
+        markLeakForms(ctx);
         new Integrity(ctx, new AuditLog(ctx)).sealNow();
       },
       { busyTimeoutMs: deps.busyTimeoutMs },
@@ -176,6 +178,7 @@ export class Vault {
     this.documents = new Documents(ctx, this.audit, this.cases);
     this.rotation = new Rotation(ctx, this.audit, this.cases, this.pseudonyms, this.documents);
     this.workers = new Workers(ctx, this.audit, (id, reason) => this.pseudonyms.retireAllOf(id, reason), this.scanIndex);
+    rebuildIfOutdated(ctx, { workers: this.workers, pseudonyms: this.pseudonyms, scanIndex: this.scanIndex, audit: this.audit });
   }
 
   /**

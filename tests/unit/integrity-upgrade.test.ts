@@ -80,7 +80,8 @@ describe('upgrading a schema-3 vault', () => {
     const file = version3Vault();
     const v = await unlock(file);
     expect(v.ctx.store.schemaVersion()).toBe(4);
-    expect(v.audit.entries().map((e) => e.action)).toEqual(['vault.seal']);
+    // A schema-3 index has version-1 name forms: rebuilt right after sealing (nothing to rebuild here).
+    expect(v.audit.entries().map((e) => e.action)).toEqual(['vault.seal', 'scan_index.rebuild']);
     expect(v.integrity.problems()).toEqual([]);
     v.workers.add({ first_name: 'Lieke', last_name: 'Hoogendoorn-Vaatstra', team: 'Team Kust' });
     expect(v.verify().problems).toEqual([]);
@@ -113,5 +114,38 @@ describe('upgrading a schema-3 vault', () => {
     db.close();
     const again = await unlock(file);
     expect(again.integrity.problems().map((p) => p.table)).toEqual(['keyslots']);
+  });
+});
+
+describe('an index built with older name forms', () => {
+  async function glued(v: Vault, text: string): Promise<string[]> {
+    const { Scanner } = await import('../../src/vault/scanner.js');
+    const { findings } = await new Scanner(v.scanIndex).scan([{ location: 'body', text }]);
+    return findings.filter((f) => f.confidence === 'high').map((f) => f.text);
+  }
+
+  it('is rebuilt at the next unlock by a role that can read identities, with an audit entry, and stays sealed', async () => {
+    const v = await unlock(version3Vault());
+    v.workers.add({ first_name: 'Janneke', last_name: 'Veldhuijzen', team: 'Team Kust' });
+    expect(await glued(v, 'Zie ook #JannekeVeldhuijzen op Facebook')).toEqual(['JannekeVeldhuijzen']);
+    // What a version-1 index looked like: no glued forms, and no version mark. Written through the
+    // store with the key, as the older version did, so the seal still holds.
+    v.ctx.store.transaction(() => {
+      v.ctx.store.run("DELETE FROM scan_index WHERE kind = 'full-name' AND length(tokens) = 8");
+      v.ctx.store.run("DELETE FROM meta WHERE key = 'leak_forms'");
+    });
+    const file = v.path;
+    v.close();
+    open.splice(0);
+    const again = await unlock(file);
+    expect(again.audit.entries().map((e) => e.action)).toContain('scan_index.rebuild');
+    expect(await glued(again, 'Zie ook #JannekeVeldhuijzen op Facebook')).toEqual(['JannekeVeldhuijzen']);
+    expect(again.verify().problems).toEqual([]);
+    // Rebuilt once: the next unlock has nothing to do.
+    const n = again.audit.entries().length;
+    again.close();
+    open.splice(0);
+    const third = await unlock(file);
+    expect(third.audit.entries().length).toBe(n);
   });
 });
