@@ -6,6 +6,7 @@
 // viewer does and hands every glyph to the layout step (pdf-layout.ts) with
 // its position, size and whether anyone can see it.
 
+import type { PlacedGlyph } from './pdf-layout.js';
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 type PageProxy = Awaited<ReturnType<Awaited<ReturnType<PdfJs['getDocument']>['promise']>['getPage']>>;
 type OperatorList = Awaited<ReturnType<PageProxy['getOperatorList']>>;
@@ -13,18 +14,8 @@ type OperatorList = Awaited<ReturnType<PageProxy['getOperatorList']>>;
 /** Why nobody sees a glyph on the page, if nobody does. */
 export type Hidden = 'off-page' | 'invisible' | null;
 
-export interface Glyph {
-  text: string;
-  /** Origin on the baseline, in page space (points, y up). */
-  x: number;
-  y: number;
-  /** Unit vector along the baseline (1,0 for upright text). */
-  dx: number;
-  dy: number;
-  /** Width of the glyph itself along the baseline, without character or word spacing. */
-  width: number;
-  /** Font size as drawn, in points. */
-  size: number;
+/** A glyph placed on the page (pdf-layout.ts), and whether anyone can see it. */
+export interface Glyph extends PlacedGlyph {
   hidden: Hidden;
 }
 

@@ -12,11 +12,15 @@
 
 export interface PlacedGlyph {
   text: string;
+  /** Origin on the baseline, in page space (points, y up). */
   x: number;
   y: number;
+  /** Unit vector along the baseline (1,0 for upright text). */
   dx: number;
   dy: number;
+  /** Width of the glyph itself along the baseline, without character or word spacing. */
   width: number;
+  /** Font size as drawn, in points. */
   size: number;
 }
 
