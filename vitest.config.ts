@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A private temp folder per run, checked for leftovers at the end.
+    globalSetup: ['tests/helpers/global-tmp.ts'],
     // CI reads a plain pass/fail count from this file (see .ci/run).
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/results.json' }]] : ['default'],
     // Every child process gets the cheapest key derivation this tool allows

@@ -21,14 +21,14 @@ function noAnsi(r: RunResult): void {
   expect(r.stderr).not.toContain(ANSI);
 }
 
-const hasScript = (() => {
+/** util-linux `script` gives the CLI a real terminal; Debian always has it (bsdutils is essential). */
+function requireScript(): void {
   try {
     execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
   } catch {
-    return false;
+    throw new Error('the terminal tests need util-linux "script" (Debian: apt-get install bsdutils); they are not skipped without it');
   }
-})();
+}
 
 const sh = (s: string) => `'${s.replace(/'/gu, `'\\''`)}'`;
 
@@ -138,7 +138,8 @@ describe('colour', () => {
 
   // On a real terminal (a pty from util-linux `script`), colour is on by
   // default, and --no-color / NO_COLOR turn it off.
-  describe.skipIf(!hasScript)('on a terminal', () => {
+  describe('on a terminal', () => {
+    beforeAll(requireScript);
     const onTty = async (args: string[], env: Record<string, string> = {}) => {
       const cmd = [process.execPath, BIN, ...args].map(sh).join(' ');
       const r = await execa('script', ['-qec', cmd, '/dev/null'], {

@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, PASSPHRASE, json, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { expectCleanError, expectOk, type WorkerJson } from '../helpers/expect.js';
 import { openAsAttacker } from '../helpers/tamper.js';
+import { systemRandom } from '../../src/crypto/random.js';
+import { VaultFile } from '../../src/vault/vault.js';
 
 // ---------------------------------------------------------------------------
 // helpers
@@ -390,10 +392,20 @@ describe('sessions', () => {
 
   it('refuses an expired session', async () => {
     await sb.init();
-    const token = await unlock('1s');
-    await sleep(1_500);
+    // Made by the vault service in-process with a clock 10 minutes back and a
+    // 5-minute lifetime: expired now, without waiting for it (the CLI has no clock to set).
+    const deps = { clock: () => new Date(Date.now() - 10 * 60_000), random: systemRandom, kdfProfile: 'owasp-floor' as const };
+    const v = (await VaultFile.open(sb.vault, deps)).unlockWithPassphrase(new TextEncoder().encode(PASSPHRASE));
+    let token: string;
+    try {
+      token = v.createSession(path.join(sb.runtime, 'schuilnaam'), 5 * 60_000).token;
+    } finally {
+      v.close();
+    }
+    expect(sessionFiles(sb)).toHaveLength(1);
     const r = await sb.run(['worker', 'list', '--json'], { env: { SCHUILNAAM_SESSION: token } });
-    expectCleanError(r, 3, /expired|ended/u);
+    expectCleanError(r, 3, /^schuilnaam: error: the session has expired\n/u);
+    expect(sessionFiles(sb)).toEqual([]);
   });
 
   it("refuses another vault's session token", async () => {

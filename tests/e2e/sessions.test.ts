@@ -5,10 +5,37 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, makeSandbox, PASSPHRASE, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { expectCleanError, expectOk } from '../helpers/expect.js';
+import { systemRandom } from '../../src/crypto/random.js';
+import { VaultFile } from '../../src/vault/vault.js';
 
 const ok = expectOk;
 const denied = (r: RunResult) => expectCleanError(r, 3);
 const usage = (r: RunResult) => expectCleanError(r, 2);
+
+const sessionDir = (sb: Sandbox) => path.join(sb.runtime, 'schuilnaam');
+
+function sessionFiles(sb: Sandbox): string[] {
+  return fs.existsSync(sessionDir(sb)) ? fs.readdirSync(sessionDir(sb)).filter((n) => n.endsWith('.session')) : [];
+}
+
+/** The session file a token names (its id is the first 16 bytes of the token). */
+function sessionFileOf(sb: Sandbox, token: string): string {
+  const id = Buffer.from(token.trim().slice('sns1_'.length), 'base64url').subarray(0, 16).toString('hex');
+  const file = path.join(sessionDir(sb), `${id}.session`);
+  expect(fs.existsSync(file), `session file of the token in ${sessionDir(sb)}`).toBe(true);
+  return file;
+}
+
+/** A session made by the vault service in-process, as if unlocked at `at` (ms) for `ttlMs`. */
+async function sessionMadeAt(sb: Sandbox, at: number, ttlMs: number): Promise<string> {
+  const deps = { clock: () => new Date(at), random: systemRandom, kdfProfile: 'owasp-floor' as const };
+  const v = (await VaultFile.open(sb.vault, deps)).unlockWithPassphrase(new TextEncoder().encode(PASSPHRASE));
+  try {
+    return v.createSession(sessionDir(sb), ttlMs).token;
+  } finally {
+    v.close();
+  }
+}
 
 function writeSecret(sb: Sandbox, name: string, text: string): string {
   const file = path.join(sb.dir, name);
@@ -93,19 +120,51 @@ describe('unlock and lock', () => {
     denied(await sb.run(['worker', 'list'], withSession(a)));
   });
 
-  it('lock with no session open is exit 0', async () => {
+  it('lock with no session open is exit 0, says so, and leaves no session file', async () => {
     ok(await sb.run(['lock']));
-    ok(await sb.run(['lock']));
+    expect(ok(await sb.run(['lock'])).stdout).toBe('no open session\n');
+    expect(json(ok(await sb.run(['lock', '--json'])))).toEqual({ ended: 0 });
+    expect(sessionFiles(sb)).toEqual([]);
   });
 
-  it('unlock --ttl 2s expires: exit 3 after 2.5 s', async () => {
-    const token = await unlock('--ttl', '2s');
-    const started = Date.now();
-    ok(await sb.run(['worker', 'list'], withSession(token)));
-    await new Promise((res) => setTimeout(res, Math.max(0, 2_500 - (Date.now() - started))));
+  it('unlock --ttl 90s: the session expires 90 s after it was made', async () => {
+    const t0 = Date.now();
+    const r = json<{ session: string; expires: string }>(ok(await sb.runP(['unlock', '--ttl', '90s', '--json'])));
+    const t1 = Date.now();
+    // Bounds, not a wait: expires = the moment of unlocking + 90 s.
+    expect(Date.parse(r.expires)).toBeGreaterThanOrEqual(Math.floor(t0 / 1000) * 1000 + 90_000);
+    expect(Date.parse(r.expires)).toBeLessThanOrEqual(t1 + 90_000);
+    const f = JSON.parse(fs.readFileSync(sessionFileOf(sb, r.session), 'utf8')) as { expires: string };
+    expect(f.expires).toBe(r.expires);
+    ok(await sb.run(['lock'], withSession(r.session)));
+  });
+
+  // The CLI has no clock to set, so the session is made in-process by the real
+  // API with a clock 20 minutes in the past: its 15 minutes are over now.
+  it('a session whose time is up: exit 3 naming the expiry, and its file is removed', async () => {
+    const token = await sessionMadeAt(sb, Date.now() - 20 * 60_000, 15 * 60_000);
     const r = denied(await sb.run(['worker', 'list'], withSession(token)));
-    expect(r.stderr).toMatch(/expired|ended/u);
-    expect(r.stderr).toMatch(/unlock/u);
+    expect(r.stderr).toBe(
+      'schuilnaam: error: the session has expired\nschuilnaam: hint: run "export SCHUILNAAM_SESSION=$(schuilnaam unlock)" for a new session\n',
+    );
+    expect(sessionFiles(sb)).toEqual([]);
+    // Made the same way but still within its time, the CLI takes it: the refusal above is the expiry.
+    const fresh = await sessionMadeAt(sb, Date.now() - 60_000, 15 * 60_000);
+    expect(json(ok(await sb.run(['worker', 'list', '--json'], withSession(fresh))))).toEqual(listed);
+    ok(await sb.run(['lock'], withSession(fresh)));
+  });
+
+  it('a session file whose expiry was moved later: exit 3, the expiry is bound to the sealed keys', async () => {
+    const token = await unlock('--ttl', '5m');
+    const file = sessionFileOf(sb, token);
+    const f = JSON.parse(fs.readFileSync(file, 'utf8')) as { expires: string };
+    fs.writeFileSync(file, JSON.stringify({ ...f, expires: new Date(Date.parse(f.expires) + 11 * 3_600_000).toISOString() }));
+    const r = denied(await sb.run(['worker', 'list'], withSession(token)));
+    expect(r.stderr).toMatch(/^schuilnaam: error: the session token does not match its session file\n/u);
+    // Put back as it was, the same token works again: nothing else was wrong.
+    fs.writeFileSync(file, JSON.stringify(f));
+    ok(await sb.run(['worker', 'list'], withSession(token)));
+    ok(await sb.run(['lock'], withSession(token)));
   });
 
   it('--ttl 13h and --ttl abc are usage errors and print no token', async () => {

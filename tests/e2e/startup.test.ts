@@ -8,14 +8,19 @@ import { BIN, ROOT } from '../helpers/cli.js';
 const TRACER = path.join(ROOT, 'tests', 'helpers', 'trace-imports.mjs');
 
 async function importsOf(args: string[]): Promise<string[]> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'schuilnaam-trace-')), 'imports.txt');
-  const r = await execa(process.execPath, ['--import', TRACER, BIN, ...args], {
-    env: { TRACE_IMPORTS_FILE: file, SCHUILNAAM_VAULT: path.join(path.dirname(file), 'none.db') },
-    reject: false,
-    stdin: 'ignore',
-  });
-  expect(r.exitCode).toBe(0);
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schuilnaam-trace-'));
+  try {
+    const file = path.join(dir, 'imports.txt');
+    const r = await execa(process.execPath, ['--import', TRACER, BIN, ...args], {
+      env: { TRACE_IMPORTS_FILE: file, SCHUILNAAM_VAULT: path.join(dir, 'none.db') },
+      reject: false,
+      stdin: 'ignore',
+    });
+    expect(r.exitCode).toBe(0);
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('start-up stays lean', () => {

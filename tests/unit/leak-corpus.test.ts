@@ -6,7 +6,6 @@
 // finding (NEGATIVES). In process, on a real vault in a temp dir.
 // Every person here is invented.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FindingKind } from '../../src/core/leak-forms.js';
@@ -14,10 +13,10 @@ import { systemRandom } from '../../src/crypto/random.js';
 import type { TextSegment } from '../../src/formats/segments.js';
 import { Scanner, type Finding } from '../../src/vault/scanner.js';
 import { createVault, VaultFile, type Vault } from '../../src/vault/vault.js';
+import { testShmDir } from '../helpers/tmp.js';
 
 // --- the vault -----------------------------------------------------------------
 
-const TMP_BASE = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
 const PASSPHRASE = new TextEncoder().encode('zeven zotte zwanen zwemmen');
 
 const WORKERS = {
@@ -52,7 +51,7 @@ const vars: Record<string, string> = {};
 const surnameOf = (formal: string) => formal.slice(formal.indexOf(' ') + 1);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(TMP_BASE, 'schuilnaam-corpus-'));
+  dir = testShmDir('schuilnaam-corpus-');
   const file = path.join(dir, 'vault.db');
   let t = Date.parse('2025-03-03T09:00:00Z');
   const deps = { clock: () => new Date((t += 1000)), random: systemRandom, kdfProfile: 'owasp-floor' as const };

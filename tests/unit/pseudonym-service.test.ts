@@ -2,7 +2,6 @@
 // (in process). Invented people only.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
@@ -17,11 +16,10 @@ import { loadNamePools } from '../../src/formats/name-lists.js';
 import { Pseudonyms, type PseudonymView } from '../../src/vault/pseudonyms.js';
 import type { RotateResult } from '../../src/vault/rotation.js';
 import { createVault, Vault, VaultFile } from '../../src/vault/vault.js';
+import { testShmDir } from '../helpers/tmp.js';
 
 // --- fixtures ---------------------------------------------------------------
 
-// tmpfs when there is one: thousands of small transactions, each fsynced.
-const TMP_BASE = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
 const PASSPHRASE = new TextEncoder().encode('zeven zotte zwanen zwemmen');
 
 let dir: string;
@@ -29,7 +27,7 @@ const opened: Vault[] = [];
 let vaultNo = 0;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(TMP_BASE, 'schuilnaam-pseud-'));
+  dir = testShmDir('schuilnaam-pseud-');
 });
 
 afterEach(() => {

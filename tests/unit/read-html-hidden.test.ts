@@ -5,7 +5,6 @@
 // that says where. In process, on a real vault in a temp dir; every person
 // here is invented.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataUrlText, percentDecode, urlTexts } from '../../src/core/url-text.js';
@@ -13,8 +12,8 @@ import { readHtml } from '../../src/formats/read-html.js';
 import { systemRandom } from '../../src/crypto/random.js';
 import { Scanner, type Finding } from '../../src/vault/scanner.js';
 import { createVault, VaultFile, type Vault } from '../../src/vault/vault.js';
+import { testShmDir } from '../helpers/tmp.js';
 
-const TMP_BASE = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
 const PASSPHRASE = new TextEncoder().encode('negen natte nijlpaarden');
 
 let dir: string;
@@ -23,7 +22,7 @@ let scanner: Scanner;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(TMP_BASE, 'schuilnaam-html-hidden-'));
+  dir = testShmDir('schuilnaam-html-hidden-');
   const file = path.join(dir, 'vault.db');
   let t = Date.parse('2026-02-02T09:00:00Z');
   const deps = { clock: () => new Date((t += 1000)), random: systemRandom, kdfProfile: 'owasp-floor' as const };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import fc from 'fast-check';
 import { Marked } from 'marked';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { longDate } from '../../src/core/dates.js';
 import { catalogEntry, parseCatalog, type CatalogEntry } from '../../src/core/template-catalog.js';
 import {
@@ -306,11 +306,27 @@ describe('longDate', () => {
     expect(longDate(new Date('2027-03-01T12:00:00Z'), 'nl')).toBe('1 maart 2027');
   });
 
-  it('uses the calendar day in Amsterdam, whatever the machine time zone', () => {
-    expect(longDate(new Date('2026-11-25T23:30:00Z'), 'nl')).toBe('26 november 2026'); // 00:30 CET
-    expect(longDate(new Date('2026-12-31T23:00:00Z'), 'en')).toBe('1 January 2027');
-    expect(longDate(new Date('2026-07-31T22:30:00Z'), 'nl')).toBe('1 augustus 2026'); // 00:30 CEST
-    expect(longDate(new Date('2026-07-31T21:30:00Z'), 'nl')).toBe('31 juli 2026');
+  // The module is loaded afresh under each zone: a formatter made at load
+  // time without an explicit zone would take the machine's.
+  it.each(['Pacific/Kiritimati', 'America/Los_Angeles', 'UTC', 'Europe/Amsterdam'])('uses the calendar day in Amsterdam with the machine in %s', async (zone) => {
+    const saved = process.env.TZ;
+    process.env.TZ = zone;
+    try {
+      vi.resetModules();
+      const { longDate: inZone } = await import('../../src/core/dates.js');
+      // The zone took effect: the machine's own calendar says so.
+      const local = new Date('2026-07-31T21:30:00Z').getDate();
+      expect(local).toBe({ 'Pacific/Kiritimati': 1, 'America/Los_Angeles': 31, UTC: 31, 'Europe/Amsterdam': 31 }[zone]);
+      expect(inZone(new Date('2026-11-25T23:30:00Z'), 'nl')).toBe('26 november 2026'); // 00:30 CET
+      expect(inZone(new Date('2026-12-31T23:00:00Z'), 'en')).toBe('1 January 2027');
+      expect(inZone(new Date('2026-07-31T22:30:00Z'), 'nl')).toBe('1 augustus 2026'); // 00:30 CEST
+      expect(inZone(new Date('2026-07-31T21:30:00Z'), 'nl')).toBe('31 juli 2026'); // 23:30 CEST, already 1 August in Kiritimati
+      expect(inZone(new Date('2026-08-01T05:30:00Z'), 'nl')).toBe('1 augustus 2026'); // 07:30 CEST, still 31 July in Los Angeles
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+      vi.resetModules();
+    }
   });
 });
 
