@@ -20,6 +20,9 @@ export interface VerifyParts {
   documents: Documents;
 }
 
+/** What offboarding destroys: the data key, every identity column and both blind indexes. */
+const OFFBOARD_SHREDDED = ['data_key', 'first_name', 'prefix', 'last_name', 'initials', 'email', 'phone', 'employee_no', 'bi_email', 'bi_employee_no'] as const;
+
 export interface VerifyReport {
   ok: boolean;
   problems: string[];
@@ -71,8 +74,9 @@ function checkAll(ctx: VaultContext, parts: VerifyParts, problems: string[]): Ve
   for (const row of store.iterateWorkers()) {
     count++;
     if (row.status === 'offboarded') {
-      if (row.data_key !== null || row.first_name !== null || row.bi_email !== null) {
-        problems.push(`worker ${row.id}: offboarded, but identity data is still present`);
+      const left = OFFBOARD_SHREDDED.filter((c) => row[c] !== null);
+      if (left.length > 0) {
+        problems.push(`worker ${row.id}: offboarded, but identity data is still present (${left.join(', ')})`);
       }
       continue;
     }

@@ -218,6 +218,20 @@ describe('verify', () => {
     expect(problems).toEqual([`worker ${target}: personnel-number blind index does not match the record`]);
   });
 
+  it('reports any identity column left on an offboarded worker, naming the columns', async () => {
+    for (const column of ['phone', 'prefix', 'bi_employee_no', 'data_key'] as const) {
+      let target = '';
+      const problems = await verifyAfter((v, ids) => {
+        target = ids[0]!;
+        const stale = v.ctx.store.get<Record<string, Buffer>>(`SELECT ${column} AS c FROM workers WHERE id = ?`, target)!.c;
+        v.ctx.store.shredWorker(target, v.ctx.now());
+        v.ctx.store.run(`UPDATE workers SET ${column} = ? WHERE id = ?`, stale, target);
+      });
+      expect(problems, column).toContain(`worker ${target}: offboarded, but identity data is still present (${column})`);
+      bench.cleanup();
+    }
+  });
+
   it("reports what SQLite's own integrity check finds", async () => {
     bench = makeBench('schuilnaam-bind-');
     const v = await bench.unlock(await bench.create());
