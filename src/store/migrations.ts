@@ -27,8 +27,17 @@ export const INTEGRITY_COLUMNS_V4: Readonly<Record<string, readonly string[]>> =
   document_pseudonyms: ['document_id', 'pseudonym_id'],
 };
 
+/**
+ * A row's canonical text, computed by SQLite itself: each column as its type
+ * and the hex of its value ("text:4A616E", "null:", "integer:37"), joined by
+ * commas. Unambiguous, ASCII only, and cheap to read back for a check.
+ */
+export function rowTextExpr(table: string, alias = ''): string {
+  return INTEGRITY_COLUMNS_V4[table]!.map((c) => `typeof(${alias}${c})||':'||hex(${alias}${c})`).join("||','||");
+}
+
 function rowHashCall(table: string, alias: 'NEW' | 'OLD'): string {
-  return `snm_row('${table}', ${INTEGRITY_COLUMNS_V4[table]!.map((c) => `${alias}.${c}`).join(', ')})`;
+  return `snm_row('${table}', ${rowTextExpr(table, `${alias}.`)})`;
 }
 
 /**

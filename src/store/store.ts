@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { IntegrityError, SchuilnaamError, UsageError } from '../errors.js';
-import { INTEGRITY_COLUMNS_V4, INTEGRITY_TRIGGERS_V4, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
+import { INTEGRITY_COLUMNS_V4, INTEGRITY_TRIGGERS_V4, LATEST_SCHEMA_VERSION, MIGRATIONS, rowTextExpr } from './migrations.js';
 import { addDigest, addInto, subDigest } from '../core/digest-sum.js';
 import type { IntegrityHasher } from '../crypto/integrity.js';
 import { translateSqliteError } from './sqlite-errors.js';
@@ -230,9 +230,9 @@ export class Store {
     // Freed pages are zeroed, so a shredded worker's ciphertext does not linger.
     this.db.pragma('secure_delete = ON');
     // The integrity triggers (migration 4) call these on every change.
-    this.db.function('snm_row', { deterministic: true, varargs: true }, (table: unknown, ...values: unknown[]) => {
+    this.db.function('snm_row', { deterministic: true }, (table: unknown, text: unknown) => {
       if (!this.hasher) throw new Error('a protected table was changed before the vault was unlocked');
-      return Buffer.from(this.hasher.row(String(table), values));
+      return Buffer.from(this.hasher.row(String(table), String(text)));
     });
     this.db.function('snm_add', { deterministic: true }, (a: unknown, b: unknown) => Buffer.from(addDigest(a as Uint8Array, b as Uint8Array)));
     this.db.function('snm_sub', { deterministic: true }, (a: unknown, b: unknown) => Buffer.from(subDigest(a as Uint8Array, b as Uint8Array)));
@@ -251,16 +251,15 @@ export class Store {
 
   /** Recomputes one table's row count and digest from its rows. */
   tableDigest(table: string): { rows: number; digest: Uint8Array } {
-    const columns = INTEGRITY_COLUMNS_V4[table];
-    if (!columns || !this.hasher) throw new Error(`cannot compute the digest of ${table}`);
-    // The same values the triggers pass to snm_row, read in raw mode and hashed here.
-    // Its own statement text: raw mode sticks to a cached statement, and other queries share these columns.
-    const sql = `SELECT /* integrity */ ${columns.join(', ')} FROM ${table}`;
+    if (!INTEGRITY_COLUMNS_V4[table] || !this.hasher) throw new Error(`cannot compute the digest of ${table}`);
+    // The same canonical text the triggers hash, one string per row (no row
+    // objects or blobs to build: reading is most of the cost of a check).
+    const sql = `SELECT ${rowTextExpr(table)} FROM ${table}`;
     const digest = new Uint8Array(32);
     let rows = 0;
     try {
-      for (const values of this.stmt(sql).raw().iterate() as IterableIterator<unknown[]>) {
-        addInto(digest, this.hasher.row(table, values));
+      for (const text of this.stmt(sql).pluck().iterate() as IterableIterator<string>) {
+        addInto(digest, this.hasher.row(table, text));
         rows++;
       }
     } catch (e) {
