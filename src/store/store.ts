@@ -297,6 +297,40 @@ export class Store {
     this.writeSeal();
   }
 
+  /** True while the outermost write transaction runs on a seal it found intact when it began. */
+  private sealHeldInTransaction = false;
+
+  /**
+   * A write transaction reseals at its end; so it first makes sure the seal it
+   * will replace is intact, or it would bless what someone changed without
+   * the key (a table put back together with its digest from an older copy).
+   */
+  private checkSealBeforeWriting(): void {
+    this.sealHeldInTransaction = false;
+    if (!this.hasher || !this.hasSeal()) return;
+    const broken = this.sealProblem();
+    if (broken) {
+      throw new IntegrityError(`${broken.problem}; nothing was changed`, 'restore the vault from a backup you trust, and run "schuilnaam verify" to list every problem');
+    }
+    this.sealHeldInTransaction = true;
+  }
+
+  /** The seal against the stored digests and the audit head, or null when it matches. */
+  private sealProblem(): IntegrityProblem | null {
+    const seal = this.get<{ audit_seq: number; audit_hash: Uint8Array | null; mac: Uint8Array }>('SELECT audit_seq, audit_hash, mac FROM integrity_seal WHERE id = 1');
+    if (!seal) return { table: 'integrity_seal', problem: 'the integrity seal is missing' };
+    const stored = this.storedDigests();
+    if (PROTECTED_TABLES.some((t) => !stored.has(t)) || stored.size !== PROTECTED_TABLES.length) {
+      return { table: 'integrity', problem: 'the integrity record was altered' };
+    }
+    const head = this.auditHead();
+    if (Buffer.from(this.sealMac(stored, head)).equals(Buffer.from(seal.mac))) return null;
+    const sameHead = head.seq === seal.audit_seq && Buffer.from(head.hash ?? []).equals(Buffer.from(seal.audit_hash ?? []));
+    return sameHead
+      ? { table: 'integrity', problem: 'the integrity record was altered' }
+      : { table: 'audit_log', problem: `the end of the audit log changed outside schuilnaam (sealed at entry ${seal.audit_seq}, now ${head.seq})` };
+  }
+
   private writeSeal(): void {
     const head = this.auditHead();
     const mac = this.sealMac(this.storedDigests(), head);
@@ -314,8 +348,7 @@ export class Store {
    * not match; an empty list means intact.
    */
   integrityProblems(tables: readonly string[]): IntegrityProblem[] {
-    const seal = this.get<{ audit_seq: number; audit_hash: Uint8Array | null; mac: Uint8Array }>('SELECT audit_seq, audit_hash, mac FROM integrity_seal WHERE id = 1');
-    if (!seal) return [{ table: 'integrity_seal', problem: 'the integrity seal is missing' }];
+    if (!this.hasSeal()) return [{ table: 'integrity_seal', problem: 'the integrity seal is missing' }];
     const problems: IntegrityProblem[] = [];
     const triggers = new Map(this.all<{ name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").map((r) => [r.name, r.sql]));
     const broken = Object.entries(INTEGRITY_TRIGGERS_V4).filter(([name, sql]) => triggers.get(name) !== sql);
@@ -323,18 +356,10 @@ export class Store {
       problems.push({ table: 'integrity', problem: `${broken.length === 1 ? 'an integrity trigger was' : `${broken.length} integrity triggers were`} removed or altered outside schuilnaam (${broken[0]![0]}${broken.length > 1 ? ', …' : ''})` });
     }
     const stored = this.storedDigests();
-    const head = this.auditHead();
-    const missing = PROTECTED_TABLES.filter((t) => !stored.has(t));
-    if (missing.length > 0 || stored.size !== PROTECTED_TABLES.length) {
-      problems.push({ table: 'integrity', problem: 'the integrity record was altered' });
-    } else if (!Buffer.from(this.sealMac(stored, head)).equals(Buffer.from(seal.mac))) {
-      const sameHead = head.seq === seal.audit_seq && Buffer.from(head.hash ?? []).equals(Buffer.from(seal.audit_hash ?? []));
-      problems.push(
-        sameHead
-          ? { table: 'integrity', problem: 'the integrity record was altered' }
-          : { table: 'audit_log', problem: `the end of the audit log changed outside schuilnaam (sealed at entry ${seal.audit_seq}, now ${head.seq})` },
-      );
-    }
+    // Inside a write transaction the seal was checked when it began; what
+    // changed since is this transaction's own work, sealed at its end.
+    const sealProblem = this.db.inTransaction && this.sealHeldInTransaction ? null : this.sealProblem();
+    if (sealProblem) problems.push(sealProblem);
     for (const t of tables) {
       const want = stored.get(t);
       if (!want) continue;
@@ -373,17 +398,22 @@ export class Store {
 
   /** Runs fn in one write transaction (BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout). */
   transaction<T>(fn: () => T): T {
+    // A nested call is a savepoint inside a transaction that checks and seals at its own ends.
+    const outermost = !this.db.inTransaction;
     try {
       return this.db
         .transaction(() => {
+          if (outermost) this.checkSealBeforeWriting();
           const result = fn();
           // Every change ends with a fresh seal over the tables and the audit head.
-          if (this.hasher && this.hasSeal()) this.writeSeal();
+          if (outermost && this.hasher && this.hasSeal()) this.writeSeal();
           return result;
         })
         .immediate();
     } catch (e) {
       throw translateSqliteError(e, this.path) ?? e;
+    } finally {
+      if (outermost) this.sealHeldInTransaction = false;
     }
   }
 

@@ -44,8 +44,10 @@ export interface HistoryEntry extends PseudonymView {
 
 const MAX_ATTEMPTS = 400;
 
-/** What decides who a pseudonym belongs to, whether it is active, and which names are free. */
-const PSEUDONYM_TABLES = ['pseudonyms', 'pseudonym_guards', 'name_guards'] as const;
+/** What decides who a pseudonym belongs to, whether it is active, and what replaced it. */
+const PSEUDONYM_TABLES = ['pseudonyms'] as const;
+/** What decides which names are free: checked only when a new pseudonym is drawn. */
+const GUARD_TABLES = ['pseudonym_guards', 'name_guards'] as const;
 
 export class Pseudonyms {
   constructor(
@@ -112,6 +114,8 @@ export class Pseudonyms {
 
   /** Issues a new active pseudonym. Call inside a transaction. */
   issue(workerId: string, caseRow: CaseRow | null, scope: Scope, style: PseudonymStyle, policy = this.policyFor(workerId, caseRow)): Issued {
+    // A gutted guard table would let a new name resemble a real worker's.
+    this.ctx.requireIntact([...PSEUDONYM_TABLES, ...GUARD_TABLES]);
     // Codes are unique as they are; only name styles can share a formal form ("E. Smit").
     const caseFormals = style === 'name' ? this.formalsAlongside(workerId, caseRow) : new Set<string>();
     const pools = style === 'name' ? this.pools() : undefined;

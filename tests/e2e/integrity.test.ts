@@ -299,10 +299,24 @@ describe('sealed fields and the seal itself', () => {
     expectCleanError(await sb.runP(['scan', 'brief.txt']), 4, /audit log/u);
   });
 
-  it('a legitimate change after tampering does not hide the tampering', async () => {
+  it('a write on a vault whose seal no longer matches is refused, so it cannot seal the tampering in', async () => {
     const sb = copy();
+    // The triggers lower the row count: the seal no longer matches the stored digests.
     tamper(sb.vault, (db) => db.exec("DELETE FROM scan_index WHERE kind = 'email'"));
-    expectOk(await sb.runP(['worker', 'add', '--first-name', 'Gijsbertha', '--last-name', 'Onderdijk', '--team', 'Team Duin']));
+    const before = fs.readFileSync(sb.vault);
+    expectCleanError(await sb.runP(['worker', 'add', '--first-name', 'Gijsbertha', '--last-name', 'Onderdijk', '--team', 'Team Duin']), 4, /integrity record was altered; nothing was changed/u);
+    expect(fs.readFileSync(sb.vault).equals(before)).toBe(true);
+    await expectCaught(sb, 'scan_index');
+  });
+
+  it('a legitimate change after tampering that left the seal intact does not hide the tampering', async () => {
+    const sb = copy();
+    // Triggers dropped: digests, row counts and seal stay as they were.
+    const db = new Database(sb.vault);
+    db.exec("DROP TRIGGER integrity_scan_index_delete; DELETE FROM scan_index WHERE kind = 'email'");
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    expectOk(await sb.runP(['case', 'add', 'JB-INT-0099', '--team', 'Team Duin']));
     await expectCaught(sb, 'scan_index');
   });
 });
