@@ -3,19 +3,6 @@
 // changes it in constant time, and the order rows were written in does not
 // matter.
 
-export const ZERO_DIGEST = new Uint8Array(32);
-
-export function addDigest(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(32);
-  let carry = 0;
-  for (let i = 0; i < 32; i++) {
-    const s = (a[i] ?? 0) + (b[i] ?? 0) + carry;
-    out[i] = s & 0xff;
-    carry = s >> 8;
-  }
-  return out;
-}
-
 /** acc += b, in place (the check sums tens of thousands of rows). */
 export function addInto(acc: Uint8Array, b: Uint8Array): void {
   let carry = 0;
@@ -24,6 +11,13 @@ export function addInto(acc: Uint8Array, b: Uint8Array): void {
     acc[i] = s & 0xff;
     carry = s >> 8;
   }
+}
+
+export function addDigest(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(32);
+  out.set(a.subarray(0, 32));
+  addInto(out, b);
+  return out;
 }
 
 export function subDigest(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -63,7 +63,7 @@ export class Integrity {
    */
   require(tables: readonly string[] = GATE_TABLES): void {
     const todo = tables.filter((t) => !this.checked.has(t));
-    if (todo.length === 0 && this.checked.size > 0) return;
+    if (todo.length === 0) return;
     const found = this.problems(todo);
     if (found.length > 0) {
       // Name the table this command depends on, when one of them is at fault.
@@ -74,6 +74,5 @@ export class Integrity {
       );
     }
     for (const t of todo) this.checked.add(t);
-    this.checked.add('');
   }
 }
