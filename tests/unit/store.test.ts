@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -49,6 +50,14 @@ function inspect(file: string): { appId: number; version: number; tables: string
 }
 
 const creating = () => fs.readdirSync(dir).filter((f) => f.endsWith('.creating') || f.includes('.creating-'));
+
+// Mutation testing runs these tests in worker threads, where process.umask(n)
+// throws. There the process keeps its umask (022 or stricter), which still
+// tells a 0600 file from a default 0644 one.
+function setUmask(mask: number): number | undefined {
+  if (!isMainThread) return undefined;
+  return process.umask(mask);
+}
 
 describe('Store.create', () => {
   it('makes a vault at the latest schema version with the application id set', () => {
@@ -118,11 +127,11 @@ describe('Store.create', () => {
 
   it('creates the file 0600 even with umask 0, and a new folder 0700', () => {
     const file = path.join(dir, 'private', 'vault.db');
-    const old = process.umask(0);
+    const old = setUmask(0);
     try {
       Store.create(file, () => {});
     } finally {
-      process.umask(old);
+      if (old !== undefined) process.umask(old);
     }
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
@@ -130,7 +139,7 @@ describe('Store.create', () => {
 
   it('keeps -wal and -shm files 0600 while a vault is open', () => {
     const file = path.join(dir, 'vault.db');
-    const old = process.umask(0);
+    const old = setUmask(0);
     try {
       Store.create(file, () => {});
       const s = openStore(file);
@@ -140,7 +149,7 @@ describe('Store.create', () => {
       }
       expect(fs.readdirSync(dir)).toContain('vault.db-wal');
     } finally {
-      process.umask(old);
+      if (old !== undefined) process.umask(old);
     }
   });
 });
