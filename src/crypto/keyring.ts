@@ -67,6 +67,7 @@ export class Keyring {
 
   static decode(bytes: Uint8Array): Keyring {
     const bad = () => new IntegrityError('keyring has an unknown layout');
+    // Stryker disable next-line ConditionalExpression: equivalent, a 0- or 1-byte keyring fails the version or length check that follows
     if (bytes.length < 2 || bytes[0] !== KEYRING_VERSION) throw bad();
     const n = bytes[1]!;
     if (bytes.length !== 2 + n * (1 + KEY_BYTES)) throw bad();

@@ -11,7 +11,9 @@ const pool = new Uint8Array(POOL_SIZE);
 let offset = POOL_SIZE;
 
 export const systemRandom: RandomSource = (length) => {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: where the bytes come from (pool or system call) is equally random; the length test kills the rest
   if (length > POOL_SIZE / 4) return randomFillSync(new Uint8Array(length));
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: refilling the pool earlier gives equally random bytes
   if (offset + length > POOL_SIZE) {
     randomFillSync(pool);
     offset = 0;
