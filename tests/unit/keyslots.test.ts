@@ -55,3 +55,73 @@ describe('keyslots and Unicode normalisation', () => {
     expect(() => openKeyslot(VAULT, legacy, bytes(NFC))).toThrow(AccessError);
   });
 });
+
+describe('what a keyslot is bound to', () => {
+  beforeAll(async () => {
+    await loadSodium();
+  });
+
+  const PASS = bytes('zeven zwijgzame zwaluwen');
+  const sealed = () => sealKeyslot(VAULT, slotHead, Keyring.generate(systemRandom, ['casefacing', 'scan', 'audit']), PASS, 'owasp-floor', systemRandom);
+
+  it('opens with its passphrase, giving the compartments it was sealed with', () => {
+    const s = sealed();
+    const opened = openKeyslot(VAULT, row(s.kdf, s.wrapped), PASS);
+    expect(opened.legacy).toBe(false);
+    expect(opened.keyring.compartments().sort()).toEqual(['audit', 'casefacing', 'scan']);
+  });
+
+  it('a wrong passphrase is an AccessError naming the user, never which part was wrong', () => {
+    const s = sealed();
+    for (const [what, slot, vault, pass] of [
+      ['passphrase', row(s.kdf, s.wrapped), VAULT, bytes('zeven zwijgzame zwaluwen ')],
+      ['vault id', row(s.kdf, s.wrapped), 'fedcba9876543210fedcba9876543210', PASS],
+      ['slot id', { ...row(s.kdf, s.wrapped), id: 'K-bbbbbbbb' }, VAULT, PASS],
+      ['user', { ...row(s.kdf, s.wrapped), user: 'beheer2' }, VAULT, PASS],
+      ['role', { ...row(s.kdf, s.wrapped), role: 'security' }, VAULT, PASS],
+    ] as const) {
+      try {
+        openKeyslot(vault, slot as KeyslotRow, pass);
+        throw new Error(`opened with another ${what}`);
+      } catch (e) {
+        expect(e, what).toBeInstanceOf(AccessError);
+        expect((e as AccessError).message, what).toBe('wrong passphrase');
+        expect((e as AccessError).hint, what).toBe(`the passphrase did not open the keyslot of user "${(slot as KeyslotRow).user}"`);
+      }
+    }
+  });
+
+  it('unreadable key-derivation parameters are an integrity problem, not a wrong passphrase', () => {
+    const s = sealed();
+    expect(() => openKeyslot(VAULT, row('{"alg":"argon2id13"}', s.wrapped), PASS)).toThrow('keyslot of user "admin" has invalid key-derivation parameters');
+  });
+
+  it('keeps the strength of the keyslot it replaces (atLeast), and the profile when that is stronger', () => {
+    const keyring = Keyring.generate(systemRandom);
+    const stronger = sealKeyslot(VAULT, slotHead, keyring, PASS, 'owasp-floor', systemRandom, { opslimit: 3, memlimit: 24 * 1024 * 1024 });
+    expect(JSON.parse(stronger.kdf)).toMatchObject({ alg: 'argon2id13', opslimit: 3, memlimit: 24 * 1024 * 1024 });
+    const weaker = sealKeyslot(VAULT, slotHead, keyring, PASS, 'owasp-floor', systemRandom, { opslimit: 1, memlimit: 8192 });
+    expect(JSON.parse(weaker.kdf)).toMatchObject({ opslimit: 2, memlimit: 19 * 1024 * 1024 });
+    expect(openKeyslot(VAULT, row(stronger.kdf, stronger.wrapped), PASS).keyring.compartments()).toHaveLength(5);
+  });
+
+  it('a keyslot whose sealed keyring is not a keyring is an integrity error (it opened, so the key was right)', () => {
+    const params = newKdfParams('owasp-floor', systemRandom);
+    const kek = deriveKek(PASS, params);
+    const ad = associatedData('schuilnaam', CRYPTO_FORMAT, 'keyslots', 'wrapped', slotHead.id, VAULT, slotHead.user, slotHead.role);
+    const odd = row(encodeKdfParams(params), seal(kek, new Uint8Array([9, 9, 9]), ad, systemRandom));
+    expect(() => openKeyslot(VAULT, odd, PASS)).toThrow('keyring has an unknown layout');
+  });
+
+  it('the passphrase copy made for NFC is wiped after use; the caller\'s bytes are left alone', () => {
+    for (const text of [NFD, NFC]) {
+      const given = bytes(text);
+      const before = Buffer.from(given);
+      const keyring = Keyring.generate(systemRandom);
+      const s = sealKeyslot(VAULT, slotHead, keyring, given, 'owasp-floor', systemRandom);
+      expect(Buffer.from(given)).toEqual(before);
+      openKeyslot(VAULT, row(s.kdf, s.wrapped), given);
+      expect(Buffer.from(given)).toEqual(before);
+    }
+  });
+});
