@@ -264,6 +264,7 @@ export class Matcher implements TokenSink {
   }
 
   private maybeSettle(): void {
+    // Stryker disable next-line ArithmeticOperator: equivalent, only a cheap pre-check: settle() checks which matches are ready itself
     if (this.pending.length > 0 && this.count - 1 - this.pending[0]!.endIndex > this.cap) this.settle();
   }
 
@@ -273,6 +274,7 @@ export class Matcher implements TokenSink {
    */
   private settle(final = false): void {
     if (this.pending.length === 0) return;
+    // Stryker disable next-line ArithmeticOperator,BlockStatement: equivalent, a shortcut: with one pending match settle() is only called when it is ready or final, and the general path below gives the same result
     if (this.pending.length === 1 && (final || this.count - 1 - this.pending[0]!.endIndex > this.cap)) {
       // The common case, a lone match with nothing near it.
       const p = this.pending[0]!;
@@ -292,10 +294,13 @@ export class Matcher implements TokenSink {
     // overlap and every matched word ends up in some finding where possible
     // ("Vries" gives way to "Jan de Vries", but a second mention stays).
     const open = all.filter((p) => p.m.start >= this.emittedEnd && !this.isAbbreviation(p)).map(({ m }) => m);
+    // Stryker disable next-line ArithmeticOperator: equivalent, tied matches (same span and end) have the same start, and sort() treats every non-negative result alike
     open.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : a.start - b.start));
+    // Stryker disable next-line ArrayDeclaration: equivalent, a non-match in picked has no start or end and overlaps nothing
     const picked: Match[] = [];
     for (const m of open) if (!picked.some((o) => o.start < m.end && m.start < o.end)) picked.push(m);
     const chosen = new Set(picked);
+    // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: equivalent, the chosen matches never overlap and pending is in order of their ends, so they already come in order of start (a comparator that is never negative keeps that order)
     for (const { m } of [...ready].sort((a, b) => a.m.start - b.m.start)) {
       if (!chosen.has(m) || m.start < this.emittedEnd) continue;
       this.emittedEnd = m.end;

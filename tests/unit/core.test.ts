@@ -261,7 +261,10 @@ describe('phone', () => {
 
   it.each([
     ['06-123', 'does not have 9 to 15 digits'],
-    ['12345678', 'does not have 9 to 15 digits'],
+    ['0123456', 'does not have 9 to 15 digits'],
+    ['641234567', 'must start with 0, 00 or + (a spreadsheet may have dropped the leading 0)'],
+    ['31 6 41234567', 'must start with 0, 00 or + (a spreadsheet may have dropped the leading 0)'],
+    ['(6) 41234567', 'must start with 0, 00 or + (a spreadsheet may have dropped the leading 0)'],
     ['+31 6 4123 4567 8901 234', 'does not have 9 to 15 digits'],
     ['06-abcdefgh', 'may only contain digits, spaces, dashes, brackets and a leading +'],
     ['zes nul', 'may only contain digits, spaces, dashes, brackets and a leading +'],
@@ -305,6 +308,7 @@ describe('FieldError never echoes the value', () => {
     'is not a valid e-mail address',
     'may only contain digits, spaces, dashes, brackets and a leading +',
     'does not have 9 to 15 digits',
+    'must start with 0, 00 or + (a spreadsheet may have dropped the leading 0)',
     'may only contain letters, digits, spaces, dots, dashes and slashes',
   ];
   const messages = WORKER_FIELDS.flatMap((f) => reasons.map((r) => `${f} ${r}`));
