@@ -132,9 +132,15 @@ const ABBREVIATIONS = new Set(['i c', 'i v m', 't a v', 'o a', 'e d', 'z s m', '
  * higher confidence, then the one ending later (a name's usual order ends
  * with the surname: "Pieter Jan van der Berg" over "Berg. Pieter Jan van der").
  */
+/**
+ * Which of two overlapping matches to report. High before low, whatever the
+ * length: with workers "Jan Bakker" and "Anna Bakker van Dam", the words "Jan
+ * Bakker van Dam" hold Jan Bakker's full name, and a longer low reading
+ * ("Bakker van Dam") must not hide it from the gate. Then the longest.
+ */
 function better(a: Match, b: Match): boolean {
-  if (a.span !== b.span) return a.span > b.span;
   if (a.confidence !== b.confidence) return RANK[a.confidence] > RANK[b.confidence];
+  if (a.span !== b.span) return a.span > b.span;
   return a.end > b.end;
 }
 
@@ -306,6 +312,12 @@ export class Matcher implements TokenSink {
       this.emittedEnd = m.end;
       this.emit(m);
     }
+    if (final) return;
+    // A ready match that lost only to one still open stays open: that one can
+    // still lose to a later match, and then these words would be in no
+    // finding ("Berg, Pieter Jan van der Berg, …": a redacted copy kept "Berg").
+    const waiting = ready.filter((p) => !chosen.has(p.m) && p.m.start >= this.emittedEnd && !this.isAbbreviation(p));
+    if (waiting.length > 0) this.pending = [...waiting, ...this.pending];
   }
 
   /**
