@@ -56,6 +56,7 @@ function sessionPath(dir: string, id: string): string {
 function readSessionFile(file: string): SessionFile | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as SessionFile;
+    // Stryker disable next-line BlockStatement: equivalent, an empty catch block also makes the function return undefined
   } catch {
     return undefined;
   }
@@ -94,6 +95,11 @@ export function openSession(dir: string, token: string, vaultId: string, now: Da
   if (!f) throw new AccessError('the session has ended: it was locked, it expired, or its passphrase was changed', UNLOCK_HINT);
   if (f.vault !== vaultTag(vaultId)) {
     throw new AccessError('the session in SCHUILNAAM_SESSION belongs to another vault', UNLOCK_HINT);
+  }
+  // A file edited by hand (a field removed, a number where text belongs) is
+  // refused like any other edit, not left to crash further on.
+  if ([f.user, f.role, f.expires, f.box].some((v) => typeof v !== 'string')) {
+    throw new AccessError('the session token does not match its session file', UNLOCK_HINT);
   }
   const expires = new Date(f.expires);
   if (!(expires.getTime() > now.getTime())) {

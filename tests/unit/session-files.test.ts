@@ -199,6 +199,19 @@ describe('a session file', () => {
     }
   });
 
+  it('a session file with a field removed or of the wrong type is refused as edited, never an internal error', () => {
+    const { token } = make();
+    const file = path.join(dir, files()[0]!);
+    const f = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const edits: Record<string, unknown>[] = [{ box: undefined }, { box: 42 }, { box: null }, { user: undefined }, { role: ['admin'] }, { expires: 4102444800000 }];
+    for (const edit of edits) {
+      fs.writeFileSync(file, JSON.stringify({ ...f, ...edit }));
+      const e = accessError(() => openSession(dir, token, VAULT, NOW));
+      expect(e.message, JSON.stringify(edit)).toBe('the session token does not match its session file');
+      expect(e.hint).toBe(HINT);
+    }
+  });
+
   it('making a session removes expired and unreadable session files, and keeps live ones and other files', () => {
     const old = make({ now: new Date(NOW.getTime() - 20 * 60_000) }); // expired at 08:55
     const edge = make({ now: new Date(NOW.getTime() - 15 * 60_000) }); // expires exactly now
