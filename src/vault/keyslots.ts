@@ -29,6 +29,7 @@ export function passphraseForms(passphrase: Uint8Array): Uint8Array[] {
   }
   const nfc = text.normalize('NFC');
   if (nfc === text) return [passphrase];
+  // Stryker disable next-line StringLiteral: equivalent, Buffer.from treats an empty encoding name as utf8
   return [Buffer.from(nfc, 'utf8'), passphrase];
 }
 
