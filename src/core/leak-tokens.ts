@@ -295,8 +295,10 @@ export class Tokenizer {
       let len: number;
       if (c >= 0xf0) (cp = ((c & 7) << 18) | ((b[i + 1]! & 63) << 12) | ((b[i + 2]! & 63) << 6) | (b[i + 3]! & 63)), (len = 4);
       else if (c >= 0xe0) (cp = ((c & 15) << 12) | ((b[i + 1]! & 63) << 6) | (b[i + 2]! & 63)), (len = 3);
-      else if (c >= 0xc0) (cp = ((c & 31) << 6) | (b[i + 1]! & 63)), (len = 2);
-      else (cp = 0xfffd), (len = 1); // a stray continuation byte: not from a TextEncoder
+      else if (c >= 0xc2) (cp = ((c & 31) << 6) | (b[i + 1]! & 63)), (len = 2);
+      // A stray continuation byte, or 0xC0/0xC1 (never valid UTF-8): one U+FFFD,
+      // as a TextDecoder reads it, so the byte after it is not swallowed.
+      else (cp = 0xfffd), (len = 1);
       const k = classOf(cp);
       if (k === C.Letter || k === C.Digit) {
         if (tokClass !== k) {
@@ -423,7 +425,10 @@ export class TextFeed {
       this.pendingHigh = chunk.slice(-1);
       chunk = chunk.slice(0, -1);
     }
-    if (chunk === '') return;
+    if (chunk !== '') this.push(chunk);
+  }
+
+  private push(chunk: string): void {
     const bytes = encoder.encode(chunk);
     while (this.pieces.length > 1 && this.pieces[1]!.byteBase <= this.byteBase - KEEP_BYTES) this.pieces.shift();
     // Stryker disable next-line ConditionalExpression: equivalent, walking an ASCII piece counts one UTF-16 unit per byte, as the shortcut does
@@ -434,10 +439,11 @@ export class TextFeed {
   }
 
   end(): void {
+    // A high surrogate still waiting for its pair never gets one: it is read
+    // as it is (one U+FFFD), so offsets and columns count it once.
     if (this.pendingHigh) {
-      const rest = this.pendingHigh;
+      this.push(this.pendingHigh);
       this.pendingHigh = '';
-      this.feed(rest + ' ');
     }
     this.tokenizer.end();
   }

@@ -238,6 +238,14 @@ describe('position()', () => {
     t.end();
     expect(t.position()).toEqual({ offset: 12, line: 1, column: 13 });
   });
+
+  it('after end() with a high surrogate that never got its pair: that one character is counted once', () => {
+    const t = tokenStream(() => {});
+    t.feed('Jan\ud800');
+    expect(t.position()).toEqual({ offset: 3, line: 1, column: 4 });
+    t.end();
+    expect(t.position()).toEqual({ offset: 4, line: 1, column: 5 });
+  });
 });
 
 // --- the sink: words, byte offsets, gaps ------------------------------------------
@@ -297,6 +305,18 @@ describe('Tokenizer sink: byte offsets and gaps', () => {
     tk.feed(new Uint8Array([0x61, 0x62, 0x80, 0x63, 0x64, 0xbf, 0x65]));
     tk.end();
     expect(events).toEqual(['ab 0-2 1:1', 'cd 3-5 1:4', 'e 6-7 1:7']);
+  });
+
+  it('0xC0 and 0xC1 (never valid UTF-8) are one separator each and do not swallow the next byte; 0xC2 starts a character', () => {
+    const events: string[] = [];
+    const tk = new Tokenizer(new WordTable((norm) => info(norm)), {
+      word: (w, start, end, line, column) => events.push(`${w.norm} ${start}-${end} ${line}:${column}`),
+      gap: () => {},
+    });
+    // "a" C0 "b" C1 "c" C2-A0 (a no-break space: one character) "d"
+    tk.feed(new Uint8Array([0x61, 0xc0, 0x62, 0xc1, 0x63, 0xc2, 0xa0, 0x64]));
+    tk.end();
+    expect(events).toEqual(['a 0-1 1:1', 'b 2-3 1:3', 'c 4-5 1:5', 'd 7-8 1:7']);
   });
 });
 
