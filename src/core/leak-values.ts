@@ -37,7 +37,7 @@ function collect(text: string): ValueCandidate[] {
   const out: ValueCandidate[] = [];
   // Look for e-mail addresses only around an "@": the pattern alone would be tried at every letter.
   for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
-    const from = Math.max(0, at - 64);
+    const from = Math.max(0, at - 100); // an address has at most 100 characters (worker-fields.ts)
     const slice = text.slice(from, at + 256);
     for (const m of slice.matchAll(EMAIL)) {
       const start = from + m.index;

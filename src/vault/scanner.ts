@@ -42,7 +42,11 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069\u{e0000}-\u{e007f}]/gu;
 function showControls(t: string): string {
   return t.replace(BIDI, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase()}⟩`);
 }
-const OVERLAP = 96; // longest e-mail or phone we look for across a chunk boundary
+// Values starting this close to the end of a chunk are looked at with the next
+// one: longer than any value we look for (an e-mail address has at most 100
+// characters, a phone number as written far fewer), so a value starting
+// before it is whole in the chunk.
+const OVERLAP = 128;
 const CONTEXT = 60;
 /** Findings kept in full per segment; beyond that they are only counted, so memory stays flat on huge inputs. */
 export const MAX_FINDINGS = 1000;
@@ -81,6 +85,11 @@ class Window {
     }
     this.cur = chunk;
     this.newlines = [this.newlines[1], null];
+  }
+
+  /** Offset just past the last character kept. */
+  get end(): number {
+    return this.start + this.prev.length + this.cur.length;
   }
 
   slice(start: number, end: number): string {
@@ -182,6 +191,17 @@ function findingKey(f: Finding): string {
 const MIN_CHUNK = 64 * 1024;
 
 /**
+ * Whether the line ending at `nl` ends in a hyphen, however many blanks follow
+ * it (as visual-text.ts joins such a line with the next).
+ */
+function endsInHyphen(text: string, nl: number): boolean {
+  let i = nl;
+  if (text.charCodeAt(i - 1) === 0x0d) i--;
+  while (i > 0 && /[ \t\u00a0]/u.test(text[i - 1]!)) i--;
+  return i > 0 && /[-\u00ad\u2010\u2011]/u.test(text[i - 1]!);
+}
+
+/**
  * The segment's text in chunks of at least 64 KiB (small pipe reads are
  * joined), so a match never reaches back further than the previous chunk.
  */
@@ -201,7 +221,7 @@ async function* chunksOf(text: TextSegment['text']): AsyncIterable<string> {
       // Cut at the start of a line, and not after a line that ends in a hyphen:
       // a word broken at a line end, or a letter-spaced name, is read in one piece.
       for (let nl = buffered.lastIndexOf('\n'), tries = 0; nl > buffered.length / 2 && tries < 8; nl = buffered.lastIndexOf('\n', nl - 1), tries++) {
-        if (!/[-\u00ad\u2010\u2011][ \t\u00a0]*\r?$/u.test(buffered.slice(Math.max(0, nl - 8), nl))) {
+        if (!endsInHyphen(buffered, nl)) {
           cut = nl + 1;
           break;
         }
@@ -269,6 +289,9 @@ export class Scanner {
       return { line, column };
     };
     const spans = new Map<Finding, [number, number]>();
+    // Findings whose context after them reaches past the text read so far: it is
+    // completed once the next chunk is in the window.
+    let shortAfter: Finding[] = [];
     let lows = 0; // low-confidence findings in `out`
     const report = (m: Omit<Match, 'span'>) => {
       // Past the cap, keep high-confidence findings over low ones, and count the rest.
@@ -295,6 +318,7 @@ export class Scanner {
         span: { start: m.start, end: m.end },
       };
       spans.set(finding, [m.start, m.end]);
+      if (m.end + CONTEXT > window.end) shortAfter.push(finding);
       out.push(finding);
     };
     // The tokenizer and the value finder read the text as it is seen (visual-text.ts);
@@ -315,11 +339,28 @@ export class Scanner {
     let hiddenDone = 0;
     let origOffset = 0;
     let valuesDone = 0; // values starting before this (seen) offset were already looked at
+    /** Reports the values starting in [valuesDone, upTo) of the seen text. */
+    const findValuesIn = (upTo: number) => {
+      const from = Math.max(seenWindow.start, valuesDone - OVERLAP);
+      const scanText = seenWindow.slice(from, seenWindow.end);
+      for (const v of findValues(scanText)) {
+        const seenStart = from + v.start;
+        if (seenStart < valuesDone || seenStart >= upTo) continue;
+        const entries = this.index.values.get(this.scanIndex.valueKey(v.kind, v.value));
+        if (!entries) continue;
+        const start = visual.toOrigStart(seenStart);
+        const end = visual.toOrigEnd(from + v.end);
+        const p = window.positionOf(start);
+        for (const e of entries) report({ kind: e.kind, confidence: e.confidence, start, end, line: p.line, column: p.column, ref: e.ref });
+      }
+    };
     for await (const chunk of chunksOf(seg.text)) {
       const pos = feed.position();
       // The previous chunk stays: pending matches may still reach back into it.
       window.push(chunk, { offset: origOffset, line: 1, column: 1 });
       origOffset += chunk.length;
+      for (const f of shortAfter) f.context = window.context(f.span!.start, f.span!.end);
+      shortAfter = [];
       const seen = visual.push(chunk);
       seenWindow.push(seen, pos);
       for (; hiddenDone < visual.hidden.length; hiddenDone++) {
@@ -329,21 +370,13 @@ export class Scanner {
         else hidden.set(h.kind, { first: this.hiddenFinding(h.kind, h.code, h.offset, seg, window, place), count: 1 });
       }
       feed.feed(seen);
-      const from = Math.max(seenWindow.start, pos.offset - OVERLAP);
-      const scanText = seenWindow.slice(from, pos.offset + seen.length);
-      for (const v of findValues(scanText)) {
-        const seenStart = from + v.start;
-        if (seenStart < valuesDone) continue;
-        const entries = this.index.values.get(this.scanIndex.valueKey(v.kind, v.value));
-        if (!entries) continue;
-        const start = visual.toOrigStart(seenStart);
-        const end = visual.toOrigEnd(from + v.end);
-        const p = window.positionOf(start);
-        for (const e of entries) report({ kind: e.kind, confidence: e.confidence, start, end, line: p.line, column: p.column, ref: e.ref });
-      }
-      // A value cut off at the end of this chunk is looked at again with the next one.
-      valuesDone = pos.offset + seen.length - OVERLAP;
+      // A value starting near the end of this chunk may go on in the next one:
+      // it is looked at then, and only then.
+      const upTo = pos.offset + seen.length - OVERLAP;
+      findValuesIn(upTo);
+      valuesDone = Math.max(valuesDone, upTo);
     }
+    findValuesIn(Infinity);
     feed.end();
     matcher.end();
     // Words inside a found e-mail address or phone number are that finding, not another one.

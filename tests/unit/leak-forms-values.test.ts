@@ -338,24 +338,24 @@ describe('findValues: e-mail addresses', () => {
     expect(values('a@b@c.nl')).toEqual([['email', 'b@c.nl', 2, 8]]);
   });
 
-  it('a local part is read at most 64 characters back from its "@" (the RFC 5321 limit)', () => {
-    expect(values(`${'a'.repeat(64)}@x.nl`)).toEqual([['email', `${'a'.repeat(64)}@x.nl`, 0, 69]]);
-    expect(values(`${'a'.repeat(70)}@x.nl`)).toEqual([['email', `${'a'.repeat(64)}@x.nl`, 6, 75]]);
+  it('a local part is read at most 100 characters back from its "@" (the longest address a worker record takes)', () => {
+    expect(values(`${'a'.repeat(100)}@x.nl`)).toEqual([['email', `${'a'.repeat(100)}@x.nl`, 0, 105]]);
+    expect(values(`${'a'.repeat(106)}@x.nl`)).toEqual([['email', `${'a'.repeat(100)}@x.nl`, 6, 111]]);
   });
 
-  it('each "@" yields only the address around it, read from its own 64 characters back', () => {
+  it('each "@" yields only the address around it, read from its own 100 characters back', () => {
     // An address after the first "@", read in full from the first one's window, is not taken.
-    expect(values(`x@y.nl ${'b'.repeat(70)}@z.nl`)).toEqual([
+    expect(values(`x@y.nl ${'b'.repeat(106)}@z.nl`)).toEqual([
       ['email', 'x@y.nl', 0, 6],
-      ['email', `${'b'.repeat(64)}@z.nl`, 13, 82],
+      ['email', `${'b'.repeat(100)}@z.nl`, 13, 118],
     ]);
     // The first address, cut off at the start of the second one's window, is not taken again.
-    expect(values(`${'q'.repeat(20)}@x.nl ${'r'.repeat(50)}@y.nl`)).toEqual([
+    expect(values(`${'q'.repeat(20)}@x.nl ${'r'.repeat(86)}@y.nl`)).toEqual([
       ['email', `${'q'.repeat(20)}@x.nl`, 0, 25],
-      ['email', `${'r'.repeat(50)}@y.nl`, 26, 81],
+      ['email', `${'r'.repeat(86)}@y.nl`, 26, 117],
     ]);
     // An address that ends right at the next "@".
-    expect(values(`${'q'.repeat(70)}@x.nl@y.nl`)).toEqual([['email', `${'q'.repeat(64)}@x.nl`, 6, 75]]);
+    expect(values(`${'q'.repeat(106)}@x.nl@y.nl`)).toEqual([['email', `${'q'.repeat(100)}@x.nl`, 6, 111]]);
   });
 
   it('a domain is read up to 255 characters after the "@"', () => {
