@@ -4,6 +4,7 @@
 // keys and audit entries. The private halves live only inside the user's
 // keyslot, sealed under their passphrase-derived key.
 import { AuthenticationFailure } from './aead.js';
+import { base32, groupsOfFour } from './base32.js';
 import type { RandomSource } from './random.js';
 import { systemRandom } from './random.js';
 import { sodium, wipe } from './sodium.js';
@@ -103,28 +104,13 @@ export function verifyDetached(publicKey: Uint8Array, message: Uint8Array, signa
   }
 }
 
-const BASE32 = 'abcdefghijkmnpqrstuvwxyz23456789';
-
 /**
  * A short fingerprint of a user's public keys to compare by phone or in
  * person ("k7qm-2xwe-p9fa-hd3r"): 80 bits of BLAKE2b over both keys.
  */
 export function fingerprint(keys: UserPublicKeys): string {
-  const s = sodium();
   const both = new Uint8Array(keys.box.length + keys.sign.length);
   both.set(keys.box, 0);
   both.set(keys.sign, keys.box.length);
-  const digest = s.crypto_generichash(10, both, null);
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of digest) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += BASE32[(value >> bits) & 31];
-    }
-  }
-  return out.match(/.{4}/gu)!.join('-');
+  return groupsOfFour(base32(sodium().crypto_generichash(10, both, null)));
 }
