@@ -1,9 +1,14 @@
 // The format-2 keyslot payload: its exact bytes, and every other layout refused.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSodium } from '../../src/crypto/sodium.js';
 import { decodeUserSecrets, encodeUserSecrets, wipeUserSecrets } from '../../src/crypto/user-secrets.js';
 import { IntegrityError } from '../../src/errors.js';
 
 const fill = (v: number) => new Uint8Array(32).fill(v);
+
+beforeAll(async () => {
+  await loadSodium();
+});
 
 describe('user secrets in a keyslot', () => {
   it('are the version byte 2, then the box secret, the signing seed and the organisation key', () => {
