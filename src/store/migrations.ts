@@ -28,12 +28,26 @@ export const INTEGRITY_COLUMNS_V4: Readonly<Record<string, readonly string[]>> =
 };
 
 /**
+ * The tables migration 5 adds for users and roles (issue #9), protected the
+ * same way. Frozen with that migration.
+ */
+export const INTEGRITY_COLUMNS_V5_ADDED: Readonly<Record<string, readonly string[]>> = {
+  users: ['name', 'role', 'worker_id', 'status', 'box_pk', 'sign_pk', 'changed_at', 'signed_by', 'sig'],
+  grants: ['user', 'compartment', 'epoch', 'sealed', 'granted_by', 'granted_at', 'sig'],
+  key_epochs: ['compartment', 'epoch', 'state', 'created_at'],
+  enrolments: ['user', 'role', 'worker_id', 'check_hash', 'box', 'created_by', 'created_at', 'expires_at', 'sig'],
+};
+
+/** Every protected table of the current schema, with its columns. */
+export const INTEGRITY_COLUMNS: Readonly<Record<string, readonly string[]>> = { ...INTEGRITY_COLUMNS_V4, ...INTEGRITY_COLUMNS_V5_ADDED };
+
+/**
  * A row's canonical text, computed by SQLite itself: each column as its type
  * and the hex of its value ("text:4A616E", "null:", "integer:37"), joined by
  * commas. Unambiguous, ASCII only, and cheap to read back for a check.
  */
 export function rowTextExpr(table: string, alias = ''): string {
-  return INTEGRITY_COLUMNS_V4[table]!.map((c) => `typeof(${alias}${c})||':'||hex(${alias}${c})`).join("||','||");
+  return INTEGRITY_COLUMNS[table]!.map((c) => `typeof(${alias}${c})||':'||hex(${alias}${c})`).join("||','||");
 }
 
 function rowHashCall(table: string, alias: 'NEW' | 'OLD'): string {
@@ -46,32 +60,40 @@ function rowHashCall(table: string, alias: 'NEW' | 'OLD'): string {
  * compares sqlite_master with these, so a trigger dropped or edited to let a
  * change through unrecorded is noticed.
  */
-export const INTEGRITY_TRIGGERS_V4: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.keys(INTEGRITY_COLUMNS_V4).flatMap((t) => [
-    [
-      `integrity_${t}_insert`,
-      `CREATE TRIGGER integrity_${t}_insert AFTER INSERT ON ${t} BEGIN
+function integrityTriggers(tables: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    tables.flatMap((t) => [
+      [
+        `integrity_${t}_insert`,
+        `CREATE TRIGGER integrity_${t}_insert AFTER INSERT ON ${t} BEGIN
         UPDATE integrity SET rows = rows + 1, digest = snm_add(digest, ${rowHashCall(t, 'NEW')}) WHERE name = '${t}';
       END`,
-    ],
-    [
-      `integrity_${t}_update`,
-      `CREATE TRIGGER integrity_${t}_update AFTER UPDATE ON ${t} BEGIN
+      ],
+      [
+        `integrity_${t}_update`,
+        `CREATE TRIGGER integrity_${t}_update AFTER UPDATE ON ${t} BEGIN
         UPDATE integrity SET digest = snm_add(snm_sub(digest, ${rowHashCall(t, 'OLD')}), ${rowHashCall(t, 'NEW')}) WHERE name = '${t}';
       END`,
-    ],
-    [
-      `integrity_${t}_delete`,
-      `CREATE TRIGGER integrity_${t}_delete AFTER DELETE ON ${t} BEGIN
+      ],
+      [
+        `integrity_${t}_delete`,
+        `CREATE TRIGGER integrity_${t}_delete AFTER DELETE ON ${t} BEGIN
         UPDATE integrity SET rows = rows - 1, digest = snm_sub(digest, ${rowHashCall(t, 'OLD')}) WHERE name = '${t}';
       END`,
-    ],
-  ]),
-);
+      ],
+    ]),
+  );
+}
 
-const INTEGRITY_TRIGGERS = Object.values(INTEGRITY_TRIGGERS_V4)
-  .map((sql) => `      ${sql};`)
-  .join('\n');
+export const INTEGRITY_TRIGGERS_V4: Readonly<Record<string, string>> = integrityTriggers(Object.keys(INTEGRITY_COLUMNS_V4));
+const INTEGRITY_TRIGGERS_V5_ADDED: Readonly<Record<string, string>> = integrityTriggers(Object.keys(INTEGRITY_COLUMNS_V5_ADDED));
+/** Every integrity trigger of the current schema. */
+export const INTEGRITY_TRIGGERS: Readonly<Record<string, string>> = { ...INTEGRITY_TRIGGERS_V4, ...INTEGRITY_TRIGGERS_V5_ADDED };
+
+const triggerSql = (triggers: Readonly<Record<string, string>>) =>
+  Object.values(triggers)
+    .map((sql) => `      ${sql};`)
+    .join('\n');
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -282,7 +304,70 @@ export const MIGRATIONS: readonly Migration[] = [
         audit_hash BLOB,
         mac        BLOB NOT NULL
       ) STRICT;
-${INTEGRITY_TRIGGERS}
+${triggerSql(INTEGRITY_TRIGGERS_V4)}
+    `,
+  },
+  {
+    version: 5,
+    sql: `
+      -- Users and roles (issue #9). A user's public keys, signed by the
+      -- organisation key (or, at enrolment, by the one-use key an
+      -- administrator's signed enrolment names: signed_by 'enrolment').
+      CREATE TABLE users (
+        name       TEXT PRIMARY KEY,
+        role       TEXT NOT NULL CHECK (role IN ('admin', 'security', 'caseworker')),
+        worker_id  TEXT REFERENCES workers (id),
+        status     TEXT NOT NULL CHECK (status IN ('active', 'removed')),
+        box_pk     BLOB NOT NULL,
+        sign_pk    BLOB NOT NULL,
+        changed_at TEXT NOT NULL,
+        signed_by  TEXT NOT NULL CHECK (signed_by IN ('org', 'enrolment')),
+        sig        BLOB NOT NULL
+      ) STRICT;
+
+      -- A compartment key of one epoch, sealed to a user's public key and
+      -- signed by the administrator who granted it.
+      CREATE TABLE grants (
+        user        TEXT NOT NULL REFERENCES users (name),
+        compartment INTEGER NOT NULL,
+        epoch       INTEGER NOT NULL,
+        sealed      BLOB NOT NULL,
+        granted_by  TEXT NOT NULL,
+        granted_at  TEXT NOT NULL,
+        sig         BLOB NOT NULL,
+        PRIMARY KEY (user, compartment, epoch)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Each compartment key's generations: removing a user starts a new one.
+      CREATE TABLE key_epochs (
+        compartment INTEGER NOT NULL,
+        epoch       INTEGER NOT NULL,
+        state       TEXT NOT NULL CHECK (state IN ('current', 'rotating', 'retired')),
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (compartment, epoch)
+      ) STRICT, WITHOUT ROWID;
+
+      -- An enrolment waiting for its user: the starting keys sealed under a
+      -- key derived from the one-time code (check_hash finds it, opens nothing).
+      CREATE TABLE enrolments (
+        user       TEXT PRIMARY KEY,
+        role       TEXT NOT NULL CHECK (role IN ('admin', 'security', 'caseworker')),
+        worker_id  TEXT REFERENCES workers (id),
+        check_hash BLOB NOT NULL UNIQUE,
+        box        BLOB NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        sig        BLOB NOT NULL
+      ) STRICT;
+
+      -- Each entry signed by its actor (Ed25519 over the entry's hash); NULL
+      -- for entries written before users and roles.
+      ALTER TABLE audit_log ADD COLUMN sig BLOB;
+
+      -- No integrity rows yet: the first unlock with the audit key checks the
+      -- seal over the tables of migration 4 and adds these, empty (Integrity.ensureSealed).
+${triggerSql(INTEGRITY_TRIGGERS_V5_ADDED)}
     `,
   },
 ];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { IntegrityError, SchuilnaamError, UsageError } from '../errors.js';
-import { INTEGRITY_COLUMNS_V4, INTEGRITY_TRIGGERS_V4, LATEST_SCHEMA_VERSION, MIGRATIONS, rowTextExpr } from './migrations.js';
+import { INTEGRITY_COLUMNS, INTEGRITY_COLUMNS_V4, INTEGRITY_TRIGGERS, LATEST_SCHEMA_VERSION, MIGRATIONS, rowTextExpr } from './migrations.js';
 import { addDigest, addInto, subDigest } from '../core/digest-sum.js';
 import type { IntegrityHasher } from '../crypto/integrity.js';
 import { translateSqliteError } from './sqlite-errors.js';
@@ -111,7 +111,12 @@ function fsyncDirectory(dir: string): void {
 }
 
 /** Every table the integrity seal covers (all but the audit log, which has its own chain). */
-export const PROTECTED_TABLES: readonly string[] = Object.keys(INTEGRITY_COLUMNS_V4);
+export const PROTECTED_TABLES: readonly string[] = Object.keys(INTEGRITY_COLUMNS);
+/** The tables a seal made before migration 5 covers. */
+const PROTECTED_TABLES_V4: readonly string[] = Object.keys(INTEGRITY_COLUMNS_V4);
+
+/** The audit entry that records a seal extended to the tables of migration 5. */
+export const UPGRADE_ACTION = 'vault.upgrade';
 
 /** One table whose rows no longer add up to what the seal says, or the seal itself. */
 export interface IntegrityProblem {
@@ -251,7 +256,7 @@ export class Store {
 
   /** Recomputes one table's row count and digest from its rows. */
   tableDigest(table: string): { rows: number; digest: Uint8Array } {
-    if (!INTEGRITY_COLUMNS_V4[table] || !this.hasher) throw new Error(`cannot compute the digest of ${table}`);
+    if (!INTEGRITY_COLUMNS[table] || !this.hasher) throw new Error(`cannot compute the digest of ${table}`);
     // The same canonical text the triggers hash, one string per row (no row
     // objects or blobs to build: reading is most of the cost of a check).
     const sql = `SELECT ${rowTextExpr(table)} FROM ${table}`;
@@ -320,7 +325,8 @@ export class Store {
     const seal = this.get<{ audit_seq: number; audit_hash: Uint8Array | null; mac: Uint8Array }>('SELECT audit_seq, audit_hash, mac FROM integrity_seal WHERE id = 1');
     if (!seal) return { table: 'integrity_seal', problem: 'the integrity seal is missing' };
     const stored = this.storedDigests();
-    if (PROTECTED_TABLES.some((t) => !stored.has(t)) || stored.size !== PROTECTED_TABLES.length) {
+    const tables = this.sealedTables();
+    if (tables.some((t) => !stored.has(t)) || stored.size !== tables.length) {
       return { table: 'integrity', problem: 'the integrity record was altered' };
     }
     const head = this.auditHead();
@@ -329,6 +335,40 @@ export class Store {
     return sameHead
       ? { table: 'integrity', problem: 'the integrity record was altered' }
       : { table: 'audit_log', problem: `the end of the audit log changed outside schuilnaam (sealed at entry ${seal.audit_seq}, now ${head.seq})` };
+  }
+
+  /**
+   * The tables the seal covers: all of them, except in a vault upgraded from
+   * schema 4 whose seal has not been extended yet (no upgrade entry in the
+   * audit log, which cannot be removed without breaking the chain or the
+   * seal's head).
+   */
+  private sealedTables(): readonly string[] {
+    const names = new Set(this.all<{ name: string }>('SELECT name FROM integrity').map((r) => r.name));
+    const onlyV4 = names.size === PROTECTED_TABLES_V4.length && PROTECTED_TABLES_V4.every((t) => names.has(t));
+    if (onlyV4 && this.get("SELECT 1 FROM audit_log WHERE action = ? LIMIT 1", UPGRADE_ACTION) === undefined) return PROTECTED_TABLES_V4;
+    return PROTECTED_TABLES;
+  }
+
+  /** True when the seal still covers only the tables of schema 4 (a vault upgraded, not yet resealed). */
+  sealNeedsUpgrade(): boolean {
+    return this.hasSeal() && this.sealedTables() !== PROTECTED_TABLES;
+  }
+
+  /**
+   * Extends an intact schema-4 seal to the tables of migration 5. They must
+   * still be empty: rows put there before the seal covered them were put
+   * there without the key. Call inside a write transaction, after appending
+   * the upgrade entry to the audit log.
+   */
+  upgradeSeal(): void {
+    for (const t of PROTECTED_TABLES) {
+      if (PROTECTED_TABLES_V4.includes(t)) continue;
+      const n = (this.get<{ n: number }>(`SELECT count(*) AS n FROM ${t}`) ?? { n: 0 }).n;
+      if (n > 0) throw new IntegrityError(`the ${t} table was changed outside schuilnaam (${n} row(s) added before the vault was sealed for users and roles); nothing was changed`, 'restore the vault from a backup you trust');
+      this.run('INSERT INTO integrity (name, rows, digest) VALUES (?, 0, ?)', t, new Uint8Array(32));
+    }
+    this.writeSeal();
   }
 
   private writeSeal(): void {
@@ -351,7 +391,7 @@ export class Store {
     if (!this.hasSeal()) return [{ table: 'integrity_seal', problem: 'the integrity seal is missing' }];
     const problems: IntegrityProblem[] = [];
     const triggers = new Map(this.all<{ name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").map((r) => [r.name, r.sql]));
-    const broken = Object.entries(INTEGRITY_TRIGGERS_V4).filter(([name, sql]) => triggers.get(name) !== sql);
+    const broken = Object.entries(INTEGRITY_TRIGGERS).filter(([name, sql]) => triggers.get(name) !== sql);
     if (broken.length > 0) {
       problems.push({ table: 'integrity', problem: `${broken.length === 1 ? 'an integrity trigger was' : `${broken.length} integrity triggers were`} removed or altered outside schuilnaam (${broken[0]![0]}${broken.length > 1 ? ', …' : ''})` });
     }

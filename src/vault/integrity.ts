@@ -5,7 +5,7 @@
 import { deriveSubkey } from '../crypto/blind-index.js';
 import { integrityHasher } from '../crypto/integrity.js';
 import { IntegrityError } from '../errors.js';
-import { PROTECTED_TABLES, type IntegrityProblem } from '../store/store.js';
+import { PROTECTED_TABLES, UPGRADE_ACTION, type IntegrityProblem } from '../store/store.js';
 import type { AuditLog } from './audit.js';
 import type { VaultContext } from './context.js';
 
@@ -35,7 +35,19 @@ export class Integrity {
    */
   ensureSealed(): void {
     const store = this.ctx.store;
-    if (!this.ctx.keyring.has('audit') || store.hasSeal()) return;
+    if (!this.ctx.keyring.has('audit')) return;
+    if (store.hasSeal()) {
+      // Upgraded from schema 4: the seal is extended to the users-and-roles
+      // tables once, with an audit entry that says it was.
+      if (store.sealNeedsUpgrade()) {
+        store.transaction(() => {
+          if (!store.sealNeedsUpgrade()) return;
+          this.audit.append(UPGRADE_ACTION, 'vault', { schema: 5, tables: PROTECTED_TABLES.length });
+          store.upgradeSeal();
+        });
+      }
+      return;
+    }
     // A vault that was sealed once and has no seal now was tampered with: it
     // stays unsealed, so every check reports the missing seal.
     if (this.ctx.cases.auditHasAction(SEAL_ACTION)) return;

@@ -79,7 +79,7 @@ describe('upgrading a schema-3 vault', () => {
   it('is sealed at the first unlock, with a vault.seal audit entry, and verifies clean', async () => {
     const file = version3Vault();
     const v = await unlock(file);
-    expect(v.ctx.store.schemaVersion()).toBe(4);
+    expect(v.ctx.store.schemaVersion()).toBe(5);
     // A schema-3 index has version-1 name forms: rebuilt right after sealing (nothing to rebuild here).
     expect(v.audit.entries().map((e) => e.action)).toEqual(['vault.seal', 'scan_index.rebuild']);
     expect(v.integrity.problems()).toEqual([]);
