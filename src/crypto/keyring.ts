@@ -11,11 +11,12 @@ export const COMPARTMENTS = {
   blind: 3, // blind indexes for exact lookups (e-mail, personnel number)
   scan: 4, // leak-scan index: keyed hashes of name forms
   audit: 5, // audit-log MAC
+  org: 6, // the organisation's Ed25519 seed: signs user records (administrators only)
 } as const;
 
 export type Compartment = keyof typeof COMPARTMENTS;
 export const ALL_COMPARTMENTS = Object.keys(COMPARTMENTS) as Compartment[];
-const BY_ID = new Map<number, Compartment>(ALL_COMPARTMENTS.map((c) => [COMPARTMENTS[c], c]));
+export const COMPARTMENT_BY_ID: ReadonlyMap<number, Compartment> = new Map<number, Compartment>(ALL_COMPARTMENTS.map((c) => [COMPARTMENTS[c], c]));
 
 const KEY_BYTES = 32;
 const KEYRING_VERSION = 1;
@@ -26,6 +27,13 @@ export class Keyring {
   static generate(random: RandomSource, compartments: readonly Compartment[] = ALL_COMPARTMENTS): Keyring {
     const ring = new Keyring();
     for (const c of compartments) ring.keys.set(c, random(KEY_BYTES));
+    return ring;
+  }
+
+  /** A keyring of the given keys (copied), e.g. opened from a user's grants. */
+  static of(entries: Iterable<[Compartment, Uint8Array]>): Keyring {
+    const ring = new Keyring();
+    for (const [c, k] of entries) ring.keys.set(c, new Uint8Array(k));
     return ring;
   }
 
@@ -73,7 +81,7 @@ export class Keyring {
     if (bytes.length !== 2 + n * (1 + KEY_BYTES)) throw bad();
     const ring = new Keyring();
     for (let i = 0, at = 2; i < n; i++, at += 1 + KEY_BYTES) {
-      const c = BY_ID.get(bytes[at]!);
+      const c = COMPARTMENT_BY_ID.get(bytes[at]!);
       if (!c) throw bad();
       ring.keys.set(c, bytes.slice(at + 1, at + 1 + KEY_BYTES));
     }

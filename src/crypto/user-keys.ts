@@ -84,6 +84,13 @@ export function openSealed(keys: { public: Uint8Array; secret: Uint8Array }, box
   return out;
 }
 
+/** The Ed25519 public key of a seed (the organisation key's, for one). */
+export function signPublicKey(seed: Uint8Array): Uint8Array {
+  const pair = sodium().crypto_sign_seed_keypair(seed);
+  wipe(pair.privateKey);
+  return pair.publicKey;
+}
+
 export function signDetached(seed: Uint8Array, message: Uint8Array): Uint8Array {
   const s = sodium();
   const pair = s.crypto_sign_seed_keypair(seed);

@@ -59,6 +59,8 @@ export interface AuditRow {
   prev: Uint8Array;
   hash: Uint8Array;
   mac: Uint8Array;
+  /** The actor's Ed25519 signature over the entry (schema 5); null before users and roles. */
+  sig: Uint8Array | null;
 }
 
 const P_COLS =
@@ -328,7 +330,7 @@ export class CaseStore {
 
   insertAudit(row: AuditRow): void {
     this.s.run(
-      'INSERT INTO audit_log (seq, at, actor, action, subject, details, sealed, prev, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO audit_log (seq, at, actor, action, subject, details, sealed, prev, hash, mac, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       row.seq,
       row.at,
       row.actor,
@@ -339,6 +341,7 @@ export class CaseStore {
       row.prev,
       row.hash,
       row.mac,
+      row.sig,
     );
   }
 

@@ -1,7 +1,10 @@
 // The audit log: append-only, hash-chained, MAC'd with the audit key. Entries
 // hold ids and hashes; free text (a reason) is sealed under the case-facing key.
+import { associatedData } from '../crypto/aead.js';
 import { chainHash, chainMac, equalBytes, GENESIS } from '../crypto/chain.js';
-import { UsageError } from '../errors.js';
+import { signDetached, verifyDetached } from '../crypto/user-keys.js';
+import { IntegrityError, UsageError } from '../errors.js';
+import { auditSigners } from './users.js';
 import type { AuditRow } from '../store/casefacing.js';
 import type { VaultContext } from './context.js';
 import { openField, sealField } from './sealing.js';
@@ -36,6 +39,18 @@ function canonical(r: Pick<AuditRow, 'seq' | 'at' | 'actor' | 'action' | 'subjec
   return encoder.encode(JSON.stringify([r.seq, r.at, r.actor, r.action, r.subject, r.details, sealed]));
 }
 
+/** What an entry's actor signs: the entry's place and hash in this vault's chain. */
+export function auditSignedBytes(vaultId: string, seq: number, hash: Uint8Array): Uint8Array {
+  return associatedData('schuilnaam', 1, 'audit', vaultId, seq, Buffer.from(hash).toString('hex'));
+}
+
+/** Where signed entries begin, as the organisation key said; checks signatures against the actor's public key. */
+export interface AuditSigners {
+  signedFrom: number;
+  /** The actor's Ed25519 public key, from their record checked against the organisation key; undefined for no such user. */
+  signKeyOf(actor: string): Uint8Array | undefined;
+}
+
 export function parseHead(text: string): ChainHead {
   const m = /^(\d+):([0-9a-f]{64})$/iu.exec(text.trim());
   if (!m) throw new UsageError(`invalid --head "${text}"`, 'give it as printed by "schuilnaam audit verify": SEQ:HASH');
@@ -55,13 +70,21 @@ export class AuditLog {
       reason === undefined ? null : sealField(this.ctx.key('casefacing'), reason, { table: 'audit_log', column: 'sealed', rowId: String(seq) }, this.ctx.random);
     const row = { seq, at: this.ctx.now(), actor: this.ctx.user, action, subject, details: JSON.stringify(details), sealed };
     const hash = chainHash(prev, canonical(row));
-    cases.insertAudit({ ...row, prev, hash, mac: chainMac(this.ctx.key('audit'), hash) });
+    const sig = this.ctx.signSeed ? signDetached(this.ctx.signSeed, auditSignedBytes(this.ctx.vaultId, seq, hash)) : null;
+    cases.insertAudit({ ...row, prev, hash, mac: chainMac(this.ctx.key('audit'), hash), sig });
   }
 
   /** Walks the whole chain; reports the first broken entry. With `head`, also catches a deleted tail. */
   verify(head?: ChainHead): AuditReport {
     const key = this.ctx.key('audit');
     const problems: string[] = [];
+    let signers: AuditSigners | undefined;
+    try {
+      signers = auditSigners(this.ctx.store, this.ctx.vaultId, this.ctx.orgSign);
+    } catch (e) {
+      if (!(e instanceof IntegrityError)) throw e;
+      problems.push(e.message);
+    }
     let expectedSeq = 1;
     let prev: Uint8Array = GENESIS;
     let count = 0;
@@ -81,6 +104,16 @@ export class AuditLog {
           const hash = chainHash(prev, canonical(r));
           if (!equalBytes(hash, new Uint8Array(r.hash))) broken(r.seq, 'was altered after it was written');
           else if (!equalBytes(chainMac(key, hash), new Uint8Array(r.mac))) broken(r.seq, 'has an invalid MAC (not written by this vault)');
+          else if (signers) {
+            // Everyone holds the MAC key; only the actor holds their signing key.
+            const sig = r.sig ? new Uint8Array(r.sig) : null;
+            if (r.seq >= signers.signedFrom) {
+              const pk = signers.signKeyOf(r.actor);
+              if (!sig) broken(r.seq, `is not signed (every entry from ${signers.signedFrom} on is signed by its actor)`);
+              else if (!pk) broken(r.seq, `names an actor, "${r.actor}", who is not a user of this vault`);
+              else if (!verifyDetached(pk, auditSignedBytes(this.ctx.vaultId, r.seq, hash), sig)) broken(r.seq, `is not signed by its actor "${r.actor}" (written or altered by someone else)`);
+            } else if (sig) broken(r.seq, 'carries a signature, but signed entries begin later');
+          }
         }
       }
       if (head && r.seq === head.seq) {

@@ -1,6 +1,7 @@
 import { blindIndex, deriveSubkey } from '../crypto/blind-index.js';
 import type { Compartment, Keyring } from '../crypto/keyring.js';
 import type { RandomSource } from '../crypto/random.js';
+import type { UserSecrets } from '../crypto/user-secrets.js';
 import { AccessError } from '../errors.js';
 import { CaseStore } from '../store/casefacing.js';
 import { DocumentStore } from '../store/documents.js';
@@ -18,6 +19,12 @@ export class VaultContext {
    * seal (exit 4). Set by the vault once it is unlocked; a no-op before.
    */
   requireIntact: (tables: readonly string[]) => void = () => {};
+  /** The user's Ed25519 seed: audit entries are signed with it (undefined only while a vault from before users and roles is being migrated). */
+  signSeed: Uint8Array | undefined;
+  /** The organisation's public signing key from the user's own keyslot: what user records are checked against. */
+  orgSign: Uint8Array | undefined;
+  /** Everything the keyslot holds, when unlocked with the passphrase (not in a session): for passwd. */
+  secrets: UserSecrets | undefined;
   private lookupKey: Uint8Array | undefined;
   private guardKey: Uint8Array | undefined;
 

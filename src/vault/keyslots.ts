@@ -3,6 +3,7 @@
 import { associatedData, AuthenticationFailure, open, seal } from '../crypto/aead.js';
 import { decodeKdfParams, deriveKek, encodeKdfParams, newKdfParams, type KdfProfile } from '../crypto/kdf.js';
 import { Keyring } from '../crypto/keyring.js';
+import { decodeUserSecrets, encodeUserSecrets, USER_SECRETS_VERSION, type UserSecrets } from '../crypto/user-secrets.js';
 import type { RandomSource } from '../crypto/random.js';
 import { wipe } from '../crypto/sodium.js';
 import { AccessError } from '../errors.js';
@@ -37,10 +38,17 @@ function keyslotAd(vaultId: string, slot: Pick<KeyslotRow, 'id' | 'user' | 'role
   return associatedData('schuilnaam', CRYPTO_FORMAT, 'keyslots', 'wrapped', slot.id, vaultId, slot.user, slot.role);
 }
 
+/**
+ * What a keyslot holds: the user's own private keys and the organisation key
+ * (format 2, since users and roles), or the role's keyring itself (format 1,
+ * a keyslot made before; replaced at its first unlock).
+ */
+export type KeyslotPayload = { secrets: UserSecrets } | { keyring: Keyring };
+
 export function sealKeyslot(
   vaultId: string,
   slot: Pick<KeyslotRow, 'id' | 'user' | 'role'>,
-  keyring: Keyring,
+  payload: KeyslotPayload,
   passphrase: Uint8Array,
   profile: KdfProfile,
   random: RandomSource,
@@ -50,7 +58,7 @@ export function sealKeyslot(
   const forms = passphraseForms(passphrase);
   const kek = deriveKek(forms[0]!, params);
   if (forms.length > 1) wipe(forms[0]!);
-  const encoded = keyring.encode();
+  const encoded = 'secrets' in payload ? encodeUserSecrets(payload.secrets) : payload.keyring.encode();
   try {
     return { kdf: encodeKdfParams(params), wrapped: seal(kek, encoded, keyslotAd(vaultId, slot), random) };
   } finally {
@@ -63,7 +71,7 @@ export function sealKeyslot(
  * indistinguishable by design. `legacy` is true when only the bytes as given
  * (not their NFC form) opened it: a keyslot sealed before NFC normalisation.
  */
-export function openKeyslot(vaultId: string, slot: KeyslotRow, passphrase: Uint8Array): { keyring: Keyring; legacy: boolean } {
+export function openKeyslot(vaultId: string, slot: KeyslotRow, passphrase: Uint8Array): { payload: KeyslotPayload; legacy: boolean } {
   const params = decodeKdfParams(slot.kdf, `keyslot of user "${slot.user}"`);
   const forms = passphraseForms(passphrase);
   try {
@@ -72,7 +80,8 @@ export function openKeyslot(vaultId: string, slot: KeyslotRow, passphrase: Uint8
       let encoded: Uint8Array | undefined;
       try {
         encoded = open(kek, slot.wrapped, keyslotAd(vaultId, slot));
-        return { keyring: Keyring.decode(encoded), legacy: i > 0 };
+        const payload = encoded[0] === USER_SECRETS_VERSION ? { secrets: decodeUserSecrets(encoded) } : { keyring: Keyring.decode(encoded) };
+        return { payload, legacy: i > 0 };
       } catch (e) {
         if (!(e instanceof AuthenticationFailure)) throw e;
       } finally {

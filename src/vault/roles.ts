@@ -5,7 +5,7 @@ export type Role = (typeof ROLES)[number];
 
 /** Which compartment keys each role's keyslot holds. */
 export const ROLE_COMPARTMENTS: Record<Role, readonly Compartment[]> = {
-  admin: ['identity', 'casefacing', 'blind', 'scan', 'audit'],
+  admin: ['identity', 'casefacing', 'blind', 'scan', 'audit', 'org'],
   security: ['identity', 'casefacing', 'blind', 'scan', 'audit'],
   caseworker: ['casefacing', 'scan', 'audit'],
 };

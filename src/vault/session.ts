@@ -27,8 +27,13 @@ export interface OpenedSession {
   user: string;
   role: Role;
   keyring: Keyring;
+  /** The user's Ed25519 seed, to sign audit entries, and the organisation key (absent for a vault before users and roles). */
+  signSeed: Uint8Array | undefined;
+  orgSign: Uint8Array | undefined;
   expires: Date;
 }
+
+const SEED_BYTES = 32;
 
 function sessionAd(id: string, vaultId: string, f: Pick<SessionFile, 'user' | 'role' | 'expires'>): Uint8Array {
   return associatedData('schuilnaam', CRYPTO_FORMAT, 'session', id, vaultId, f.user, f.role, f.expires);
@@ -64,14 +69,22 @@ function readSessionFile(file: string): SessionFile | undefined {
 
 export function createSession(
   dir: string,
-  s: { vaultId: string; user: string; role: Role; keyring: Keyring; ttlMs: number; now: Date; random: RandomSource },
+  s: { vaultId: string; user: string; role: Role; keyring: Keyring; signer?: { seed: Uint8Array; orgSign: Uint8Array }; ttlMs: number; now: Date; random: RandomSource },
 ): { token: string; expires: Date } {
   ensurePrivateDir(dir);
   pruneExpired(dir, s.now);
   const { token, parsed } = newSessionToken(s.random);
   const expires = new Date(s.now.getTime() + s.ttlMs);
   const header = { user: s.user, role: s.role, expires: expires.toISOString() };
-  const encoded = s.keyring.encode();
+  // The keyring, then the signing seed and the organisation key: the keyring's length is in its own header.
+  const ring = s.keyring.encode();
+  const encoded = new Uint8Array(ring.length + (s.signer ? 2 * SEED_BYTES : 0));
+  encoded.set(ring, 0);
+  if (s.signer) {
+    encoded.set(s.signer.seed, ring.length);
+    encoded.set(s.signer.orgSign, ring.length + SEED_BYTES);
+  }
+  wipe(ring);
   const box = seal(parsed.secret, encoded, sessionAd(parsed.id, s.vaultId, header), s.random);
   wipe(encoded, parsed.secret);
   const file: SessionFile = { v: 1, vault: vaultTag(s.vaultId), ...header, box: Buffer.from(box).toString('base64') };
@@ -108,9 +121,14 @@ export function openSession(dir: string, token: string, vaultId: string, now: Da
   }
   try {
     const encoded = open(parsed.secret, Buffer.from(f.box, 'base64'), sessionAd(parsed.id, vaultId, f));
-    const keyring = Keyring.decode(encoded);
+    const ringLength = encoded.length >= 2 ? 2 + encoded[1]! * 33 : encoded.length;
+    const keyring = Keyring.decode(encoded.subarray(0, ringLength));
+    const rest = encoded.subarray(ringLength);
+    if (rest.length !== 0 && rest.length !== 2 * SEED_BYTES) throw new AuthenticationFailure();
+    const signSeed = rest.length > 0 ? rest.slice(0, SEED_BYTES) : undefined;
+    const orgSign = rest.length > 0 ? rest.slice(SEED_BYTES) : undefined;
     wipe(encoded);
-    return { user: f.user, role: f.role, keyring, expires };
+    return { user: f.user, role: f.role, keyring, signSeed, orgSign, expires };
   } catch (e) {
     if (e instanceof AuthenticationFailure) {
       throw new AccessError('the session token does not match its session file', UNLOCK_HINT);

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { isBelowFloor, decodeKdfParams, type KdfProfile } from '../crypto/kdf.js';
-import { Keyring } from '../crypto/keyring.js';
+import { Keyring, type Compartment } from '../crypto/keyring.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { ID_RANDOM_BYTES, randomId } from '../core/ids.js';
 import { AccessError, IntegrityError, UsageError } from '../errors.js';
@@ -11,6 +11,9 @@ import { Store } from '../store/store.js';
 import { VaultContext } from './context.js';
 import type { VaultDeps } from './deps.js';
 import { openKeyslot, sealKeyslot } from './keyslots.js';
+import { establishFirstAdmin, openUserKeyring, recordSignedFrom } from './users.js';
+import { UserStore } from '../store/users.js';
+import type { KeyslotRow } from '../store/store.js';
 import { isValidUserName, ROLE_COMPARTMENTS, type Role } from './roles.js';
 import { createSession, endSessions, endUserSessions, openSession } from './session.js';
 import { verifyVault, type VerifyReport } from './verify.js';
@@ -57,14 +60,20 @@ export async function createVault(file: string, passphrase: Uint8Array, user: st
         store.setMeta('vault_id', vaultId);
         store.setMeta('created_at', now);
         const slot = { id: randomId('K', deps.random(ID_RANDOM_BYTES)), user, role: 'admin' as Role };
-        const sealed = sealKeyslot(vaultId, slot, keyring, passphrase, deps.kdfProfile, deps.random);
+        const ctx = new VaultContext(store, keyring, vaultId, user, 'admin', deps.clock, deps.random);
+        armIntegrity(ctx);
+        markLeakForms(ctx);
+        // The first user: their own key pairs, a record signed by the
+        // organisation key, every key granted to them; every audit entry signed.
+        const secrets = establishFirstAdmin(store, vaultId, user, keyring, now, deps.random);
+        recordSignedFrom(store, vaultId, 1, keyring.get('org')!);
+        ctx.signSeed = secrets.keys.sign;
+        ctx.orgSign = secrets.orgSign;
+        const sealed = sealKeyslot(vaultId, slot, { secrets }, passphrase, deps.kdfProfile, deps.random);
         kdf = sealed.kdf;
         store.insertKeyslot({ ...slot, ...sealed, created_at: now, updated_at: now });
         // Sealed from the first moment: the seal entry in the audit log marks
         // this vault as one whose seal may never go missing.
-        const ctx = new VaultContext(store, keyring, vaultId, user, 'admin', deps.clock, deps.random);
-        armIntegrity(ctx);
-        markLeakForms(ctx);
         new Integrity(ctx, new AuditLog(ctx)).sealNow();
       },
       { busyTimeoutMs: deps.busyTimeoutMs },
@@ -122,8 +131,32 @@ export class VaultFile {
 
   unlockWithPassphrase(passphrase: Uint8Array, user?: string): Vault {
     const slot = this.slotFor(user);
-    const { keyring, legacy } = openKeyslot(this.vaultId, slot, passphrase);
-    const vault = new Vault(this, new VaultContext(this.store, keyring, this.vaultId, slot.user, slot.role as Role, this.deps.clock, this.deps.random), this.deps);
+    const { payload, legacy } = openKeyslot(this.vaultId, slot, passphrase);
+    let vault: Vault;
+    if ('secrets' in payload) {
+      const { keyring, record } = openUserKeyring(this.store, this.vaultId, slot.user, payload.secrets);
+      if (record.role !== slot.role) {
+        keyring.destroy();
+        throw new IntegrityError(`the keyslot of user "${slot.user}" says ${slot.role}, the user record ${record.role}`, 'the keyslots or users table was changed outside schuilnaam: restore the vault from a backup you trust');
+      }
+      const ctx = new VaultContext(this.store, keyring, this.vaultId, slot.user, record.role, this.deps.clock, this.deps.random);
+      ctx.signSeed = payload.secrets.keys.sign;
+      ctx.orgSign = payload.secrets.orgSign;
+      ctx.secrets = payload.secrets;
+      vault = new Vault(this, ctx, this.deps);
+    } else {
+      // A keyslot from before users and roles: its administrator becomes the
+      // first user, keeping the same passphrase.
+      if (new UserStore(this.store).hasUsers() || slot.role !== 'admin') {
+        payload.keyring.destroy();
+        throw new IntegrityError(`the keyslot of user "${slot.user}" is from before users and roles, but this vault has users`, 'the keyslots table was changed outside schuilnaam: restore the vault from a backup you trust');
+      }
+      const old = payload.keyring;
+      const keyring = old.has('org') ? old : Keyring.of([...old.compartments().map((c): [Compartment, Uint8Array] => [c, old.get(c)!]), ['org', this.deps.random(32)]]);
+      if (keyring !== payload.keyring) payload.keyring.destroy();
+      vault = new Vault(this, new VaultContext(this.store, keyring, this.vaultId, slot.user, 'admin', this.deps.clock, this.deps.random), this.deps);
+      vault.becomeFirstUser(slot, passphrase);
+    }
     if (legacy) {
       vault.ctx.notices.push(
         `the keyslot of user "${slot.user}" was sealed under this passphrase's exact bytes, which are not in Unicode NFC form; run "schuilnaam passwd" (the same passphrase may be chosen again) so that it opens however its accents are typed`,
@@ -138,7 +171,10 @@ export class VaultFile {
       s.keyring.destroy();
       throw new AccessError(`the session belongs to user "${s.user}", not "${user}"`, 'unlock as that user, or drop --user');
     }
-    return new Vault(this, new VaultContext(this.store, s.keyring, this.vaultId, s.user, s.role, this.deps.clock, this.deps.random), this.deps);
+    const ctx = new VaultContext(this.store, s.keyring, this.vaultId, s.user, s.role, this.deps.clock, this.deps.random);
+    ctx.signSeed = s.signSeed;
+    ctx.orgSign = s.orgSign;
+    return new Vault(this, ctx, this.deps);
   }
 
   endSessions(runtimeDir: string, token: string | undefined): number {
@@ -229,6 +265,7 @@ export class Vault {
       user: this.ctx.user,
       role: this.ctx.role,
       keyring: this.ctx.keyring.subset(ROLE_COMPARTMENTS[this.ctx.role]),
+      ...(this.ctx.signSeed && this.ctx.orgSign ? { signer: { seed: this.ctx.signSeed, orgSign: this.ctx.orgSign } } : {}),
       ttlMs,
       now: this.deps.clock(),
       random: this.deps.random,
@@ -247,11 +284,34 @@ export class Vault {
       const slot = store.keyslotByUser(this.ctx.user);
       if (!slot) throw new IntegrityError(`the keyslot of user "${this.ctx.user}" disappeared`);
       const current = decodeKdfParams(slot.kdf, `keyslot of user "${slot.user}"`);
-      const sealed = sealKeyslot(this.ctx.vaultId, slot, this.ctx.keyring, newPassphrase, profile, this.deps.random, current);
+      if (!this.ctx.secrets) throw new AccessError('changing a passphrase needs that passphrase, not a session', 'run "schuilnaam passwd" without SCHUILNAAM_SESSION');
+      const sealed = sealKeyslot(this.ctx.vaultId, slot, { secrets: this.ctx.secrets }, newPassphrase, profile, this.deps.random, current);
       store.updateKeyslotWrap(slot.id, sealed.kdf, sealed.wrapped, this.ctx.now());
       this.audit.append('keyslot.rewrap', slot.id, { user: this.ctx.user });
       const p = decodeKdfParams(sealed.kdf, 'new keyslot');
       return { opslimit: p.opslimit, memlimit: p.memlimit };
+    });
+  }
+
+  /**
+   * Makes the administrator of a vault from before users and roles its first
+   * user: key pairs, a signed record, grants of every key, the keyslot sealed
+   * again (same passphrase) over the user's own keys, and signed audit
+   * entries from here on. One transaction: a crash leaves the old keyslot.
+   */
+  becomeFirstUser(slot: KeyslotRow, passphrase: Uint8Array): void {
+    const ctx = this.ctx;
+    ctx.store.transaction(() => {
+      const now = ctx.now();
+      const secrets = establishFirstAdmin(ctx.store, ctx.vaultId, slot.user, ctx.keyring, now, ctx.random);
+      recordSignedFrom(ctx.store, ctx.vaultId, (ctx.cases.lastAudit()?.seq ?? 0) + 1, ctx.keyring.get('org')!);
+      const current = decodeKdfParams(slot.kdf, `keyslot of user "${slot.user}"`);
+      const sealed = sealKeyslot(ctx.vaultId, slot, { secrets }, passphrase, this.deps.kdfProfile, this.deps.random, current);
+      ctx.store.updateKeyslotWrap(slot.id, sealed.kdf, sealed.wrapped, now);
+      ctx.signSeed = secrets.keys.sign;
+      ctx.orgSign = secrets.orgSign;
+      ctx.secrets = secrets;
+      this.audit.append('users.migrate', slot.user, { role: 'admin' });
     });
   }
 

@@ -52,7 +52,7 @@ function version3Vault(): string {
   put.run('created_at', '2026-01-02T03:04:05.000Z');
   const keyring = Keyring.generate(systemRandom);
   const slot = { id: randomId('K', systemRandom(5)), user: 'admin', role: 'admin' as const };
-  const sealed = sealKeyslot(vaultId, slot, keyring, PASS, 'owasp-floor', systemRandom);
+  const sealed = sealKeyslot(vaultId, slot, { keyring: keyring }, PASS, 'owasp-floor', systemRandom);
   db.prepare('INSERT INTO keyslots (id, user, role, kdf, wrapped, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(slot.id, slot.user, slot.role, sealed.kdf, sealed.wrapped, '2026-01-02T03:04:05.000Z', '2026-01-02T03:04:05.000Z');
   db.close();
   keyring.destroy();
@@ -81,7 +81,7 @@ describe('upgrading a schema-3 vault', () => {
     const v = await unlock(file);
     expect(v.ctx.store.schemaVersion()).toBe(5);
     // A schema-3 index has version-1 name forms: rebuilt right after sealing (nothing to rebuild here).
-    expect(v.audit.entries().map((e) => e.action)).toEqual(['vault.seal', 'scan_index.rebuild']);
+    expect(v.audit.entries().map((e) => e.action)).toEqual(['vault.seal', 'scan_index.rebuild', 'users.migrate']);
     expect(v.integrity.problems()).toEqual([]);
     v.workers.add({ first_name: 'Lieke', last_name: 'Hoogendoorn-Vaatstra', team: 'Team Kust' });
     expect(v.verify().problems).toEqual([]);

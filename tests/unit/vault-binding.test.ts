@@ -141,7 +141,7 @@ describe('a keyslot', () => {
     const v = await bench.unlock(file);
     const slot = { id: randomId('K', systemRandom(5)), user: 'mira', role: 'caseworker' as const };
     const ring = v.ctx.keyring.subset(ROLE_COMPARTMENTS.caseworker);
-    const sealed = sealKeyslot(v.ctx.vaultId, slot, ring, MIRA_PASS, 'owasp-floor', systemRandom);
+    const sealed = sealKeyslot(v.ctx.vaultId, slot, { keyring: ring }, MIRA_PASS, 'owasp-floor', systemRandom);
     ring.destroy();
     const now = new Date().toISOString();
     v.ctx.store.transaction(() => v.ctx.store.insertKeyslot({ ...slot, ...sealed, created_at: now, updated_at: now }));

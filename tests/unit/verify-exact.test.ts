@@ -70,7 +70,7 @@ beforeAll(async () => {
   // A second user, a caseworker.
   const slot = { id: randomId('K', systemRandom(5)), user: 'mira', role: 'caseworker' as const };
   const caseworkerRing = v.ctx.keyring.subset(ROLE_COMPARTMENTS.caseworker);
-  const sealed = sealKeyslot(v.ctx.vaultId, slot, caseworkerRing, MIRA_PASS, 'owasp-floor', systemRandom);
+  const sealed = sealKeyslot(v.ctx.vaultId, slot, { keyring: caseworkerRing }, MIRA_PASS, 'owasp-floor', systemRandom);
   caseworkerRing.destroy();
   v.ctx.store.transaction(() => v.ctx.store.insertKeyslot({ ...slot, ...sealed, created_at: v.ctx.now(), updated_at: v.ctx.now() }));
   ring = v.ctx.keyring.subset(ALL_COMPARTMENTS);
@@ -498,7 +498,7 @@ describe('sealing a vault that has no seal (Integrity.ensureSealed)', () => {
       put.run('vault_id', vaultId);
       put.run('created_at', '2026-01-02T03:04:05.000Z');
       const slot = { id: randomId('K', systemRandom(5)), user: 'admin', role: 'admin' as const };
-      const sealed = sealKeyslot(vaultId, slot, keys, MIRA_PASS, 'owasp-floor', systemRandom);
+      const sealed = sealKeyslot(vaultId, slot, { keyring: keys }, MIRA_PASS, 'owasp-floor', systemRandom);
       db.prepare('INSERT INTO keyslots (id, user, role, kdf, wrapped, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(slot.id, slot.user, slot.role, sealed.kdf, sealed.wrapped, '2026-01-02T03:04:05.000Z', '2026-01-02T03:04:05.000Z');
     } finally {
       db.close();
