@@ -32,7 +32,7 @@ export const INTEGRITY_COLUMNS_V4: Readonly<Record<string, readonly string[]>> =
  * same way. Frozen with that migration.
  */
 export const INTEGRITY_COLUMNS_V5_ADDED: Readonly<Record<string, readonly string[]>> = {
-  users: ['name', 'role', 'worker_id', 'status', 'box_pk', 'sign_pk', 'changed_at', 'signed_by', 'sig'],
+  users: ['name', 'role', 'worker_id', 'status', 'box_pk', 'sign_pk', 'changed_at', 'signed_by', 'sig', 'enrolled_by', 'enrol_pk', 'enrol_sig'],
   grants: ['user', 'compartment', 'epoch', 'sealed', 'granted_by', 'granted_at', 'sig'],
   key_epochs: ['compartment', 'epoch', 'state', 'created_at'],
   enrolments: ['user', 'role', 'worker_id', 'check_hash', 'box', 'created_by', 'created_at', 'expires_at', 'sig'],
@@ -322,7 +322,12 @@ ${triggerSql(INTEGRITY_TRIGGERS_V4)}
         sign_pk    BLOB NOT NULL,
         changed_at TEXT NOT NULL,
         signed_by  TEXT NOT NULL CHECK (signed_by IN ('org', 'enrolment')),
-        sig        BLOB NOT NULL
+        sig        BLOB NOT NULL,
+        -- For a record signed at enrolment: the administrator's signed
+        -- statement naming the one-use key that signed it.
+        enrolled_by TEXT,
+        enrol_pk    BLOB,
+        enrol_sig   BLOB
       ) STRICT;
 
       -- A compartment key of one epoch, sealed to a user's public key and

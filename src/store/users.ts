@@ -14,6 +14,9 @@ export interface UserRow {
   changed_at: string;
   signed_by: 'org' | 'enrolment';
   sig: Uint8Array;
+  enrolled_by: string | null;
+  enrol_pk: Uint8Array | null;
+  enrol_sig: Uint8Array | null;
 }
 
 export interface GrantRow {
@@ -45,7 +48,7 @@ export interface EnrolmentRow {
   sig: Uint8Array;
 }
 
-const USER_COLS = 'name, role, worker_id, status, box_pk, sign_pk, changed_at, signed_by, sig';
+const USER_COLS = 'name, role, worker_id, status, box_pk, sign_pk, changed_at, signed_by, sig, enrolled_by, enrol_pk, enrol_sig';
 const GRANT_COLS = 'user, compartment, epoch, sealed, granted_by, granted_at, sig';
 const ENROLMENT_COLS = 'user, role, worker_id, check_hash, box, created_by, created_at, expires_at, sig';
 
@@ -56,9 +59,10 @@ export class UserStore {
 
   putUser(r: UserRow): void {
     this.s.run(
-      `INSERT INTO users (${USER_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO users (${USER_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET role = excluded.role, worker_id = excluded.worker_id, status = excluded.status,
-         box_pk = excluded.box_pk, sign_pk = excluded.sign_pk, changed_at = excluded.changed_at, signed_by = excluded.signed_by, sig = excluded.sig`,
+         box_pk = excluded.box_pk, sign_pk = excluded.sign_pk, changed_at = excluded.changed_at, signed_by = excluded.signed_by, sig = excluded.sig,
+         enrolled_by = excluded.enrolled_by, enrol_pk = excluded.enrol_pk, enrol_sig = excluded.enrol_sig`,
       r.name,
       r.role,
       r.worker_id,
@@ -68,6 +72,9 @@ export class UserStore {
       r.changed_at,
       r.signed_by,
       r.sig,
+      r.enrolled_by,
+      r.enrol_pk,
+      r.enrol_sig,
     );
   }
 

@@ -34,7 +34,7 @@ export interface AuditReport {
   first_broken: number | null;
 }
 
-function canonical(r: Pick<AuditRow, 'seq' | 'at' | 'actor' | 'action' | 'subject' | 'details' | 'sealed'>): Uint8Array {
+export function canonical(r: Pick<AuditRow, 'seq' | 'at' | 'actor' | 'action' | 'subject' | 'details' | 'sealed'>): Uint8Array {
   const sealed = r.sealed ? Buffer.from(r.sealed).toString('base64') : null;
   return encoder.encode(JSON.stringify([r.seq, r.at, r.actor, r.action, r.subject, r.details, sealed]));
 }

@@ -41,6 +41,14 @@ export function checkUserRecord(vaultId: string, r: UserRecord, sig: Uint8Array,
   }
 }
 
+/**
+ * What an administrator signs at `user add`: the one-use key that may sign
+ * the new user's record at `user join`, and exactly what that record may say.
+ */
+export function enrolmentStatement(vaultId: string, user: string, role: Role, worker: string | null, enrolPk: Uint8Array, admin: string): Uint8Array {
+  return associatedData('schuilnaam', CRYPTO_FORMAT, 'enrolment', vaultId, user, role, worker ?? '', b64(enrolPk), admin);
+}
+
 export interface GrantHeader {
   user: string;
   compartment: Compartment;

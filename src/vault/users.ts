@@ -13,7 +13,7 @@ import { AccessError, IntegrityError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { UserStore, type UserRow } from '../store/users.js';
 import { isRole, ROLE_COMPARTMENTS, type Role } from './roles.js';
-import { checkUserRecord, makeGrant, openGrant, signUserRecord, type UserRecord } from './user-records.js';
+import { checkUserRecord, enrolmentStatement, makeGrant, openGrant, signUserRecord, type UserRecord } from './user-records.js';
 
 const RESTORE = 'the users or grants table was changed outside schuilnaam: restore the vault from a backup you trust';
 
@@ -36,7 +36,7 @@ export function establishFirstAdmin(store: Store, vaultId: string, name: string,
   if (!org) throw new Error('the first administrator needs the organisation key');
   const keys = generateUserKeys(random);
   const record: UserRecord = { name, role: 'admin', worker: null, keys: keys.public, status: 'active', changedAt: now };
-  users.putUser({ name, role: 'admin', worker_id: null, status: 'active', box_pk: keys.public.box, sign_pk: keys.public.sign, changed_at: now, signed_by: 'org', sig: signUserRecord(vaultId, record, org) });
+  users.putUser({ name, role: 'admin', worker_id: null, status: 'active', box_pk: keys.public.box, sign_pk: keys.public.sign, changed_at: now, signed_by: 'org', sig: signUserRecord(vaultId, record, org), enrolled_by: null, enrol_pk: null, enrol_sig: null });
   for (const c of ROLE_COMPARTMENTS.admin) {
     const key = keyring.get(c);
     if (!key) throw new Error(`the first administrator needs the ${c} key`);
@@ -52,9 +52,31 @@ export function checkedUser(store: Store, vaultId: string, name: string, orgSign
   const row = new UserStore(store).user(name);
   if (!row) throw new IntegrityError(`user "${name}" has a keyslot but no user record`, RESTORE);
   const record = recordOf(row);
-  if (row.signed_by !== 'org') throw new IntegrityError(`the record of user "${name}" is not signed by the organisation key`, RESTORE);
-  checkUserRecord(vaultId, record, row.sig, orgSign);
+  if (row.signed_by === 'org') {
+    checkUserRecord(vaultId, record, row.sig, orgSign);
+    return record;
+  }
+  // Signed at enrolment by a one-use key that an administrator's signed
+  // statement names for exactly this user, role and worker.
+  const admin = row.enrolled_by && row.enrolled_by !== name ? checkedUser(store, vaultId, row.enrolled_by, orgSign) : undefined;
+  const enrolPk = row.enrol_pk ? new Uint8Array(row.enrol_pk) : undefined;
+  if (
+    !admin ||
+    admin.role !== 'admin' ||
+    !enrolPk ||
+    !row.enrol_sig ||
+    !verifyDetached(admin.keys.sign, enrolmentStatement(vaultId, name, record.role, record.worker, enrolPk, row.enrolled_by!), new Uint8Array(row.enrol_sig))
+  ) {
+    throw new IntegrityError(`the record of user "${name}" is not signed by an administrator's enrolment`, RESTORE);
+  }
+  checkUserRecord(vaultId, record, row.sig, enrolPk);
   return record;
+}
+
+/** The key that signed a user's own grants at enrolment, if the record was signed that way by `granter`. */
+function enrolmentKeyFor(store: Store, name: string, granter: string): Uint8Array | undefined {
+  const row = new UserStore(store).user(name);
+  return row && row.signed_by === 'enrolment' && row.enrolled_by === granter && row.enrol_pk ? new Uint8Array(row.enrol_pk) : undefined;
 }
 
 /**
@@ -84,7 +106,18 @@ export function openUserKeyring(store: Store, vaultId: string, name: string, sec
         granters.set(g.granted_by, granter);
       }
       if (granter.role !== 'admin') throw new IntegrityError(`the ${c} key granted to user "${name}" was granted by "${g.granted_by}", who is not an administrator`, RESTORE);
-      keys.push([c, openGrant(vaultId, { user: name, compartment: c, epoch: g.epoch, grantedBy: g.granted_by }, g.sealed, g.sig, { public: record.keys, secret: secrets.keys }, granter.keys.sign)]);
+      const header = { user: name, compartment: c, epoch: g.epoch, grantedBy: g.granted_by };
+      const me = { public: record.keys, secret: secrets.keys };
+      let key: Uint8Array;
+      try {
+        key = openGrant(vaultId, header, g.sealed, g.sig, me, granter.keys.sign);
+      } catch (e) {
+        // A grant the user made to herself at enrolment is signed by the enrolment key the administrator named.
+        const enrolPk = enrolmentKeyFor(store, name, g.granted_by);
+        if (!enrolPk || !(e instanceof IntegrityError)) throw e;
+        key = openGrant(vaultId, header, g.sealed, g.sig, me, enrolPk);
+      }
+      keys.push([c, key]);
     }
     return { keyring: Keyring.of(keys), record };
   } finally {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { isBelowFloor, decodeKdfParams, type KdfProfile } from '../crypto/kdf.js';
 import { Keyring, type Compartment } from '../crypto/keyring.js';
-import { loadSodium } from '../crypto/sodium.js';
+import { loadSodium, wipe } from '../crypto/sodium.js';
 import { ID_RANDOM_BYTES, randomId } from '../core/ids.js';
 import { AccessError, IntegrityError, UsageError } from '../errors.js';
 import { Store } from '../store/store.js';
@@ -329,6 +329,7 @@ export class Vault {
 
   close(): void {
     this.ctx.keyring.destroy();
+    wipe(this.ctx.signSeed, this.ctx.secrets?.keys.box, this.ctx.secrets?.keys.sign);
     this.file.close();
   }
 }
