@@ -11,7 +11,8 @@ import { chainMac } from '../../src/crypto/chain.js';
 import { systemRandom } from '../../src/crypto/random.js';
 import { loadSodium } from '../../src/crypto/sodium.js';
 import { AccessError } from '../../src/errors.js';
-import { sealKeyslot } from '../../src/vault/keyslots.js';
+import { addUser, joinUser } from '../../src/vault/enrolment.js';
+import { VaultFile } from '../../src/vault/vault.js';
 import { ROLE_COMPARTMENTS } from '../../src/vault/roles.js';
 import { openSession } from '../../src/vault/session.js';
 import { makeBench, readRows, type Bench } from '../helpers/inproc.js';
@@ -134,18 +135,19 @@ describe('a session', () => {
 describe('a keyslot', () => {
   const MIRA_PASS = new TextEncoder().encode('mira heeft een eigen zin');
 
-  /** A vault with a second user, "mira", whose keyslot holds a caseworker's keys. */
+  /** A vault with a second user, "mira", a caseworker who joined with her own passphrase. */
   async function vaultWithCaseworker(): Promise<string> {
     bench = makeBench('schuilnaam-bind-');
     const file = await bench.create();
     const v = await bench.unlock(file);
-    const slot = { id: randomId('K', systemRandom(5)), user: 'mira', role: 'caseworker' as const };
-    const ring = v.ctx.keyring.subset(ROLE_COMPARTMENTS.caseworker);
-    const sealed = sealKeyslot(v.ctx.vaultId, slot, { keyring: ring }, MIRA_PASS, 'owasp-floor', systemRandom);
-    ring.destroy();
-    const now = new Date().toISOString();
-    v.ctx.store.transaction(() => v.ctx.store.insertKeyslot({ ...slot, ...sealed, created_at: now, updated_at: now }));
+    const { enrolment_code } = addUser(v.ctx, v.audit, { name: 'mira', role: 'caseworker' });
     bench.closeAll();
+    const vf = await VaultFile.open(file, bench.deps);
+    try {
+      joinUser(vf.store, vf.vaultId, 'mira', enrolment_code, MIRA_PASS, bench.deps);
+    } finally {
+      vf.close();
+    }
     return file;
   }
 
