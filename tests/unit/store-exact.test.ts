@@ -6,7 +6,9 @@
 // and DocumentStore read back whole. In-process against src/ so that mutation
 // testing sees it (tests/unit/**). Invented people and cases only.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { integrityHasher, type IntegrityHasher } from '../../src/crypto/integrity.js';
@@ -16,7 +18,7 @@ import { CaseStore, type AuditRow, type CaseRow, type PseudonymRow, type TeamRow
 import { DocumentStore, type DocumentRow } from '../../src/store/documents.js';
 import { INTEGRITY_TRIGGERS_V4, LATEST_SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { translateSqliteError } from '../../src/store/sqlite-errors.js';
-import { PROTECTED_TABLES, removeDeadLeftovers, Store, type KeyslotRow, type WorkerRow } from '../../src/store/store.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, PROTECTED_TABLES, removeDeadLeftovers, Store, type KeyslotRow, type WorkerRow } from '../../src/store/store.js';
 import { openAsAttacker } from '../helpers/tamper.js';
 import { testTmpDir } from '../helpers/tmp.js';
 
@@ -388,6 +390,77 @@ describe('Store.create errors', () => {
   });
 });
 
+describe('Store.create and Store.open connections', () => {
+  it('makes the new vault\'s name durable: the folder is opened, fsynced, then closed', () => {
+    const dir = freshDir();
+    const open = vi.spyOn(fs, 'openSync');
+    const fsync = vi.spyOn(fs, 'fsyncSync');
+    const close = vi.spyOn(fs, 'closeSync');
+    Store.create(path.join(dir, 'vault.db'), () => {});
+    const folderOpens = open.mock.calls.map((c, i) => ({ target: c[0], flags: c[1], fd: open.mock.results[i]!.value as number, order: open.mock.invocationCallOrder[i]! })).filter((c) => c.target === dir);
+    expect(folderOpens.map((c) => c.flags)).toEqual(['r']);
+    const { fd, order: opened } = folderOpens[0]!;
+    // fd numbers are reused, so each call is placed by its order after the folder was opened.
+    const fsyncedAt = fsync.mock.calls.flatMap((c, i) => (c[0] === fd && fsync.mock.invocationCallOrder[i]! > opened ? [fsync.mock.invocationCallOrder[i]!] : []));
+    expect(fsyncedAt).toHaveLength(1);
+    const closedAt = close.mock.calls.flatMap((c, i) => (c[0] === fd && close.mock.invocationCallOrder[i]! > fsyncedAt[0]! ? [close.mock.invocationCallOrder[i]!] : []));
+    expect(closedAt).toHaveLength(1);
+  });
+
+  it('closes the connection to the temporary file it built the vault in', () => {
+    const close = vi.spyOn(Database.prototype, 'close');
+    Store.create(path.join(freshDir(), 'vault.db'), () => {});
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  it('waits 10 seconds for a busy vault unless told otherwise', () => {
+    const file = newVault();
+    const busyTimeout = (s: Store) => (s as unknown as { db: Database.Database }).db.pragma('busy_timeout', { simple: true });
+    expect(DEFAULT_BUSY_TIMEOUT_MS).toBe(10_000);
+    expect(busyTimeout(track(Store.open(file)))).toBe(10_000);
+    expect(busyTimeout(track(Store.open(file, { busyTimeoutMs: 250 })))).toBe(250);
+  });
+
+  it('waits for another connection that holds the vault while it reads the header', async () => {
+    const file = newVault();
+    // Another thread takes the vault exclusively, says so, and lets go after 300 ms:
+    // opening must wait for it, not fail on the first header read.
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const Database = require(workerData.module);
+       const db = new Database(workerData.file);
+       db.pragma('locking_mode = EXCLUSIVE');
+       db.exec('BEGIN EXCLUSIVE');
+       parentPort.postMessage('held');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+       db.exec('COMMIT');
+       db.close();`,
+      { eval: true, workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3') } },
+    );
+    const done = new Promise((resolve, reject) => {
+      worker.once('exit', resolve);
+      worker.once('error', reject);
+    });
+    await new Promise((resolve) => worker.once('message', resolve));
+    const store = track(Store.open(file));
+    expect(store.getMeta('vault_id')).toBeUndefined();
+    await done;
+  });
+
+  it('creates nothing when the vault disappears between the check and the open', () => {
+    const dir = freshDir();
+    const file = path.join(dir, 'weg.db');
+    const folder = fs.statSync(dir);
+    vi.spyOn(fs, 'statSync').mockImplementationOnce(() => ({ ...folder, isFile: () => true }) as fs.Stats);
+    expect(described(caught(() => Store.open(file)))).toEqual({
+      cls: 'IoError',
+      message: `cannot open ${file}`,
+      hint: 'check that the file and its folder are yours and writable',
+    });
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('Store.open errors', () => {
   it('says how to make a vault when there is none', () => {
     const file = path.join(freshDir(), 'vault.db');
@@ -536,6 +609,42 @@ describe('the integrity seal', () => {
     expect(store.integrityProblems([])).toEqual([{ table: 'audit_log', problem: 'the end of the audit log changed outside schuilnaam (sealed at entry 0, now 1)' }]);
     attack(file, "DELETE FROM integrity WHERE name = 'meta'");
     expect(store.integrityProblems([])).toEqual([{ table: 'integrity', problem: 'the integrity record was altered' }]);
+  });
+
+  it('reports an altered integrity record before a changed end of the audit log', () => {
+    const appendAudit = "INSERT INTO audit_log (seq, at, actor, action, subject, details, sealed, prev, hash, mac) VALUES (1, 'x', 'x', 'x', 'x', 'x', NULL, X'00', X'01', X'00')";
+    const altered = [{ table: 'integrity', problem: 'the integrity record was altered' }];
+    // One table swapped for another name: the count is right, a name is missing.
+    const swapped = sealedStore();
+    attack(swapped.file, `DELETE FROM integrity WHERE name = 'meta'; INSERT INTO integrity (name, rows, digest) VALUES ('extra', 0, zeroblob(32)); ${appendAudit}`);
+    expect(swapped.store.integrityProblems([])).toEqual(altered);
+    // One name too many: every table is there, the count is off.
+    const extra = sealedStore();
+    attack(extra.file, `INSERT INTO integrity (name, rows, digest) VALUES ('extra', 0, zeroblob(32)); ${appendAudit}`);
+    expect(extra.store.integrityProblems([])).toEqual(altered);
+  });
+
+  it('skips a table asked for that the integrity record lacks', () => {
+    const { file, store } = sealedStore();
+    attack(file, "DELETE FROM integrity WHERE name = 'teams'");
+    expect(store.integrityProblems(['teams'])).toEqual([{ table: 'integrity', problem: 'the integrity record was altered' }]);
+  });
+
+  it('reports a row count changed in the integrity record alone', () => {
+    const { file, store } = sealedStore();
+    attack(file, "UPDATE integrity SET rows = 2 WHERE name = 'teams'");
+    expect(store.integrityProblems(['teams'])).toEqual([
+      { table: 'integrity', problem: 'the integrity record was altered' },
+      { table: 'teams', problem: 'the teams table was changed outside schuilnaam (2 row(s) fewer than sealed)' },
+    ]);
+  });
+
+  it('never calls a sealed vault intact without the key, inside a write transaction or not', () => {
+    const { file } = sealedStore();
+    const locked = track(Store.open(file));
+    const message = 'cannot check the integrity seal before the vault is unlocked';
+    expect((caught(() => locked.integrityProblems([])) as Error).message).toBe(message);
+    expect((caught(() => locked.transaction(() => locked.integrityProblems([]))) as Error).message).toBe(message);
   });
 
   it('tells an altered digest (same audit head) from a changed end of the audit log, with an empty log', () => {
