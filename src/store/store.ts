@@ -289,7 +289,9 @@ export class Store {
       lines.push(`${name}\u001f${d.rows}\u001f${Buffer.from(d.digest).toString('hex')}`);
     }
     lines.push(`audit_log\u001f${head.seq}\u001f${head.hash ? Buffer.from(head.hash).toString('hex') : ''}`);
-    return this.hasher!.seal(encoder.encode(lines.join('\n')));
+    // A locked store must never call a sealed vault intact, inside a transaction or not.
+    if (!this.hasher) throw new Error('cannot check the integrity seal before the vault is unlocked');
+    return this.hasher.seal(encoder.encode(lines.join('\n')));
   }
 
   /** Computes every table's digest from scratch and seals them. Call inside a write transaction. */

@@ -16,6 +16,9 @@ import { MIGRATIONS } from '../../src/store/migrations.js';
 import { APPLICATION_ID } from '../../src/store/store.js';
 import { sealKeyslot } from '../../src/vault/keyslots.js';
 import { GATE_TABLES } from '../../src/vault/integrity.js';
+// Imported here, not inside a test: loading it inside a test would make the
+// mutation tester take its module-level constants for code that test covers.
+import { Scanner } from '../../src/vault/scanner.js';
 import { VaultFile, type Vault } from '../../src/vault/vault.js';
 import type { VaultDeps } from '../../src/vault/deps.js';
 import { openAsAttacker } from '../helpers/tamper.js';
@@ -119,7 +122,6 @@ describe('upgrading a schema-3 vault', () => {
 
 describe('an index built with older name forms', () => {
   async function glued(v: Vault, text: string): Promise<string[]> {
-    const { Scanner } = await import('../../src/vault/scanner.js');
     const { findings } = await new Scanner(v.scanIndex).scan([{ location: 'body', text }]);
     return findings.filter((f) => f.confidence === 'high').map((f) => f.text);
   }

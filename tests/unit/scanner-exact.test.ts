@@ -11,6 +11,7 @@ import { MAX_FINDINGS, Scanner, type Finding } from '../../src/vault/scanner.js'
 import type { TextSegment } from '../../src/formats/segments.js';
 import type { Vault } from '../../src/vault/vault.js';
 import { makeBench, type Bench } from '../helpers/inproc.js';
+import { pieces } from '../helpers/text-pieces.js';
 
 const WORKERS = {
   jorien: { first_name: 'Jorien', last_name: 'Dijkmanshoek', phone: '06-37281945', email: 'jorien.dijkmanshoek@voorbeeld.nl', employee_no: 'P-48213', team: 'Team West' },
@@ -66,10 +67,6 @@ function leak(text: string, needle: string, kind: Finding['kind'], confidence: F
 }
 
 const noContext = (fs: Finding[]) => fs.map(({ context: _, ...f }) => f);
-
-async function* pieces(text: string, size: number): AsyncIterable<string> {
-  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
-}
 
 describe('a letter, finding by finding', () => {
   const LETTER = [

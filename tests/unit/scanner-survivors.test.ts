@@ -9,6 +9,7 @@ import { Scanner, type Finding } from '../../src/vault/scanner.js';
 import type { TextSegment } from '../../src/formats/segments.js';
 import type { Vault } from '../../src/vault/vault.js';
 import { makeBench, type Bench } from '../helpers/inproc.js';
+import { pieces, words } from '../helpers/text-pieces.js';
 
 let bench: Bench;
 let vault: Vault;
@@ -23,17 +24,6 @@ afterAll(() => bench?.cleanup());
 
 const scan = (segments: TextSegment[]) => new Scanner(vault.scanIndex).scan(segments);
 const K = 65536;
-
-async function* pieces(text: string, size: number): AsyncIterable<string> {
-  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
-}
-
-/** Words without a line break, `n` characters, ending in a full stop. */
-function words(n: number): string {
-  let s = '';
-  while (s.length < n) s += 'de zaak loopt door ';
-  return s.slice(0, n - 1) + '.';
-}
 
 /** What a finding's context shows, worked out the simple way: its line, sixty characters either side at most. */
 function around(text: string, start: number, end: number): { before: string; after: string } {
