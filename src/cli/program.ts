@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { ExitCode } from '../errors.js';
 import { makeContext, type Ctx, type GlobalOptions, type Runtime } from './context.js';
+import { registerUserCommands } from './commands/user-command.js';
 
 export interface RunState {
   code: number;
@@ -29,6 +30,7 @@ const commands = {
   template: () => import('./commands/template.js'),
   document: () => import('./commands/document.js'),
   demo: () => import('./commands/demo.js'),
+  user: () => import('./commands/user.js'),
 };
 
 function version(): string {
@@ -136,6 +138,8 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .option('--keep-sessions', 'keep your open sessions (by default passwd ends them)')
     .addOption(new Option('--kdf <profile>', 'key-derivation cost (never lowered below the keyslot\'s current cost)').choices(['moderate', 'sensitive']))
     .action(action(commands.session, 'passwd'));
+
+  registerUserCommands(program, { about, run: (fn) => action(commands.user, fn) });
 
   const worker = program
     .command('worker')
@@ -300,7 +304,7 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .command('get')
     .summary('the active pseudonym of a worker for a case; issues one if none')
     .requiredOption('--case <ref>', 'case reference')
-    .requiredOption('--worker <id>', 'worker id (W-…)')
+    .option('--worker <id>', 'worker id (W-…); default: your own worker record')
     .addOption(new Option('--scope <scope>', 'case: only this case (default); worker: one name for all the worker\'s cases').choices(['case', 'worker']))
     .addOption(new Option('--style <style>', 'for a newly issued pseudonym: a Dutch name or an officer-style code').choices(['name', 'code']))
     .addHelpText(
@@ -469,7 +473,7 @@ export function buildProgram(rt: Runtime, state: RunState): Command {
     .summary('a letter or report for a family, carrying only pseudonyms (pdf, docx, html, md, txt)')
     .argument('[template]', 'a built-in template name ("schuilnaam template list") or a .md, .txt, .html or .docx file')
     .option('--case <ref>', 'the case the document is for')
-    .option('--worker <id>', "the worker who signs it (their pseudonym for the case is used)")
+    .option('--worker <id>', "the worker who signs it (their pseudonym for the case is used); default: your own worker record")
     .option('--out <file>', 'where to write it; the extension decides the format: .pdf .docx .html .md .txt')
     .option('--set <key=value>', 'a value for a {{key}} placeholder (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--data <file.json>', 'values for placeholders from a JSON object (--set wins)')

@@ -137,6 +137,7 @@ export class AuditLog {
   }
 
   entries(since?: string): AuditEntry[] {
+    this.ctx.require('audit.read');
     const canRead = this.ctx.keyring.has('casefacing');
     return [...this.ctx.cases.iterateAudit(since)].map((r) => ({
       seq: r.seq,

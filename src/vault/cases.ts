@@ -1,7 +1,7 @@
 // Cases: a reference, a team and a risk level, nothing about the family.
 import { caseReferenceKey, isRisk, validateCaseReference, validateTeamName, type Risk } from '../core/case-fields.js';
 import { ID_RANDOM_BYTES, isWorkerId, randomId } from '../core/ids.js';
-import { UsageError } from '../errors.js';
+import { AccessError, UsageError } from '../errors.js';
 import type { CaseRow } from '../store/casefacing.js';
 import type { AuditLog } from './audit.js';
 import type { VaultContext } from './context.js';
@@ -26,7 +26,20 @@ export class Cases {
   find(reference: string): CaseRow {
     const row = this.ctx.cases.caseByIndex(this.ctx.lookup('case', caseReferenceKey(reference)));
     if (!row) throw new UsageError(`no case "${reference}"`, 'run "schuilnaam case list", or add it with "schuilnaam case add"');
+    if (!this.isOwn(row.id)) {
+      throw new AccessError(`case "${reference}" is not one of your cases`, 'a caseworker works on the cases assigned to her own worker record; ask an administrator to assign it');
+    }
     return row;
+  }
+
+  /**
+   * A caseworker works on the cases assigned to her worker record only. Policy
+   * on a vault file (she holds the case-facing key); the server's to enforce
+   * on a shared database.
+   */
+  isOwn(caseId: string | null): boolean {
+    if (this.ctx.role !== 'caseworker') return true;
+    return caseId !== null && this.ctx.worker !== null && this.ctx.cases.workersOfCase(caseId).includes(this.ctx.worker);
   }
 
   private open(row: CaseRow, column: 'reference' | 'team' | 'risk'): string {
@@ -69,6 +82,7 @@ export class Cases {
   }
 
   add(rawRef: string, rawTeam: string | undefined, risk: string): CaseView {
+    this.ctx.require('cases.change');
     const reference = validateCaseReference(rawRef);
     if (!reference) throw new UsageError('invalid case reference', 'use up to 64 letters, digits, spaces and . _ / # -');
     const team = rawTeam === undefined || rawTeam === '' ? '' : validateTeamName(rawTeam);
@@ -102,6 +116,7 @@ export class Cases {
    * pseudonym policy of what is issued from now on) or risk level.
    */
   update(reference: string, patch: { team?: string; risk?: string }): CaseView {
+    this.ctx.require('cases.change');
     const team = patch.team === undefined ? undefined : patch.team === '' ? '' : validateTeamName(patch.team);
     if (team === undefined && patch.team !== undefined) throw new UsageError('invalid team name');
     if (patch.risk !== undefined && !isRisk(patch.risk)) throw new UsageError(`invalid risk "${patch.risk}"`, 'use normal or high');
@@ -119,6 +134,7 @@ export class Cases {
   }
 
   assign(reference: string, workerId: string): CaseView {
+    this.ctx.require('cases.change');
     return this.ctx.store.transaction(() => {
       const row = this.find(reference);
       const worker = isWorkerId(workerId) ? this.ctx.store.worker(workerId) : undefined;
@@ -134,6 +150,6 @@ export class Cases {
   }
 
   list(): CaseView[] {
-    return this.ctx.store.read(() => this.ctx.cases.cases().map((r) => this.view(r)));
+    return this.ctx.store.read(() => this.ctx.cases.cases().filter((r) => this.isOwn(r.id)).map((r) => this.view(r)));
   }
 }

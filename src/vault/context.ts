@@ -2,10 +2,11 @@ import { blindIndex, deriveSubkey } from '../crypto/blind-index.js';
 import type { Compartment, Keyring } from '../crypto/keyring.js';
 import type { RandomSource } from '../crypto/random.js';
 import type { UserSecrets } from '../crypto/user-secrets.js';
-import { AccessError } from '../errors.js';
+import { AccessError, UsageError } from '../errors.js';
 import { CaseStore } from '../store/casefacing.js';
 import { DocumentStore } from '../store/documents.js';
 import type { Store } from '../store/store.js';
+import { RIGHTS, whoMay, type Action, type Right } from './rights.js';
 import type { Role } from './roles.js';
 
 /** What every part of an unlocked vault shares. */
@@ -25,6 +26,10 @@ export class VaultContext {
   orgSign: Uint8Array | undefined;
   /** Everything the keyslot holds, when unlocked with the passphrase (not in a session): for passwd. */
   secrets: UserSecrets | undefined;
+  /** The worker record this user is (a caseworker's own cases are this worker's); null when none is linked. */
+  worker: string | null = null;
+  /** When the session this command runs in ends (undefined when unlocked with the passphrase). */
+  sessionExpires: Date | undefined;
   private lookupKey: Uint8Array | undefined;
   private guardKey: Uint8Array | undefined;
 
@@ -64,6 +69,26 @@ export class VaultContext {
     return k;
   }
 
+  /**
+   * Refuses (exit 3, naming the roles that may) unless this user's role may
+   * do `action`. Where the action needs a key, the key is checked too: a
+   * keyring that lacks it is refused whatever the role says.
+   */
+  require(action: Action): void {
+    const right: Right = RIGHTS[action];
+    if ((right.key && !this.keyring.has(right.key)) || !right.roles.includes(this.role)) {
+      throw new AccessError(`the ${this.role} role may not ${right.what}`, `only ${whoMay(action)} may; ask someone with that role`);
+    }
+  }
+
+  /** The worker a command is for: the one given, else this user's own worker record. */
+  workerOrOwn(given: string | undefined): string {
+    if (given) return given;
+    if (this.worker !== null) return this.worker;
+    throw new UsageError('missing --worker ID', 'only a user linked to a worker record ("schuilnaam user add NAME --worker W-…") may leave it out');
+  }
+
+  /** A refusal for something only the holders of key `c` can do (redact's blind key). */
   requireRight(c: Compartment, action: string): void {
     if (!this.keyring.has(c)) {
       throw new AccessError(`the ${this.role} role may not ${action}`, 'ask an administrator');

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ID_RANDOM_BYTES, randomId } from '../core/ids.js';
-import { UsageError } from '../errors.js';
+import { AccessError, UsageError } from '../errors.js';
 import type { DocumentRow } from '../store/documents.js';
 import type { AuditLog } from './audit.js';
 import type { Cases } from './cases.js';
@@ -216,12 +216,16 @@ export class Documents {
   get(id: string): DocumentView {
     const row = isDocumentId(id) ? this.ctx.documents.byId(id) : undefined;
     if (!row) throw new UsageError(`no document ${id}`, 'document ids look like D-7k2m9q4x; "schuilnaam document list" shows them');
+    if (!this.cases.isOwn(row.case_id)) throw new AccessError(`document ${id} is not of one of your cases`, 'a caseworker sees the documents of the cases assigned to her own worker record');
     return this.view(row);
   }
 
   list(reference?: string): DocumentView[] {
     const caseId = reference === undefined ? undefined : this.cases.find(reference).id;
-    return this.ctx.documents.list(caseId).map((r) => this.view(r));
+    return this.ctx.documents
+      .list(caseId)
+      .filter((r) => this.cases.isOwn(r.case_id))
+      .map((r) => this.view(r));
   }
 
   /** Documents already issued that carry any of these pseudonyms. */

@@ -81,7 +81,7 @@ export interface NewEnrolment {
  * A pending enrolment of the same name is replaced (its code stops working).
  */
 export function addUser(ctx: VaultContext, audit: AuditLog, req: { name: string; role: string; worker?: string }): NewEnrolment {
-  ctx.requireRight('org', 'add users');
+  ctx.require('users.manage');
   if (!isValidUserName(req.name)) throw new UsageError(`invalid user name "${req.name}"`, 'use 1-32 letters, digits, dots, dashes or underscores');
   if (!isRole(req.role)) throw new UsageError(`unknown role "${req.role}"`, 'use admin, security or caseworker');
   const role = req.role;

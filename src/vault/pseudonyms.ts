@@ -6,7 +6,7 @@ import { ID_RANDOM_BYTES, isWorkerId, randomId } from '../core/ids.js';
 import { foldName } from '../core/name-forms.js';
 import { drawCode, drawName, isValidCode, looksLikeCode, pseudonymKey, type Candidate, type NamePools, type PseudonymStyle } from '../core/pseudonym-gen.js';
 import { canonicalEmployeeNo } from '../core/worker-fields.js';
-import { SchuilnaamError, UsageError, ExitCode } from '../errors.js';
+import { AccessError, SchuilnaamError, UsageError, ExitCode } from '../errors.js';
 import type { CaseRow, PseudonymRow, PseudonymStatus } from '../store/casefacing.js';
 import type { WorkerRow } from '../store/store.js';
 import type { AuditLog } from './audit.js';
@@ -222,6 +222,16 @@ export class Pseudonyms {
     return row;
   }
 
+  /**
+   * A caseworker sees a colleague's pseudonyms only through a case of her
+   * own: all names of one worker across cases would map that colleague.
+   */
+  private ownWorkerOnly(workerId: string): void {
+    if (this.ctx.role === 'caseworker' && workerId !== this.ctx.worker) {
+      throw new AccessError('the caseworker role may list the pseudonyms of her own worker record only', 'use --case REF for a case of yours; admin or security may list any worker\'s');
+    }
+  }
+
   list(filter: { case?: string; worker?: string }): PseudonymView[] {
     this.ctx.requireIntact(PSEUDONYM_TABLES);
     return this.ctx.store.read(() => {
@@ -233,6 +243,7 @@ export class Pseudonyms {
         return [...caseRows, ...wide].map((r) => this.view(r));
       }
       if (filter.worker) {
+        this.ownWorkerOnly(filter.worker);
         this.worker(filter.worker);
         return this.ctx.cases.pseudonymsOfWorker(filter.worker).map((r) => this.view(r));
       }
@@ -242,6 +253,7 @@ export class Pseudonyms {
 
   history(workerId: string): HistoryEntry[] {
     this.ctx.requireIntact(PSEUDONYM_TABLES);
+    this.ownWorkerOnly(workerId);
     return this.ctx.store.read(() => {
       this.worker(workerId);
       return this.ctx.cases.pseudonymsOfWorker(workerId).map((r) => ({
@@ -254,7 +266,7 @@ export class Pseudonyms {
 
   /** De-pseudonymisation: which worker is behind a name. Privileged and always audited with a reason. */
   resolve(name: string, reason: string): PseudonymView {
-    this.ctx.requireRight('identity', 'resolve pseudonyms to workers');
+    this.ctx.require('pseudonyms.resolve');
     if (reason.trim() === '') throw new UsageError('a reason is required', 'say why with --reason "…"; it is kept, encrypted, in the audit log');
     const found = this.ctx.store.transaction(() => {
       let row: PseudonymRow;

@@ -67,7 +67,7 @@ export class Rotation {
   }
 
   rotate(target: RotateTarget, o: RotateOptions): RotateResult {
-    this.ctx.requireRight('identity', 'record compromises and rotate pseudonyms');
+    this.ctx.require('pseudonyms.rotate');
     // What a rotation retires and the letters it lists must be what was written.
     this.ctx.requireIntact(['pseudonyms', 'pseudonym_guards', 'name_guards', 'scan_index', 'documents', 'document_pseudonyms']);
     if (o.reason.trim() === '') throw new UsageError('a reason is required', 'say what leaked with --reason "…"');

@@ -71,6 +71,7 @@ export class Teams {
   }
 
   setDefaults(patch: TeamSettings): PseudonymPolicy {
+    this.ctx.require('cases.change');
     if (CONTACT_FIELDS.some((k) => patch[k] !== undefined)) throw new UsageError('contact details belong to a team, not to the vault defaults', 'name the team: schuilnaam team set "Team Noord" --phone …');
     checkPolicyPatch(patch);
     return this.ctx.store.transaction(() => {
@@ -109,6 +110,7 @@ export class Teams {
   }
 
   set(rawName: string, rawPatch: TeamSettings): TeamView {
+    this.ctx.require('cases.change');
     const name = validateTeamName(rawName);
     if (!name) throw new UsageError('invalid team name', 'use 1-100 printable characters');
     const patch = checkPolicyPatch(rawPatch);

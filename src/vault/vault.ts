@@ -11,7 +11,8 @@ import { Store } from '../store/store.js';
 import { VaultContext } from './context.js';
 import type { VaultDeps } from './deps.js';
 import { openKeyslot, sealKeyslot } from './keyslots.js';
-import { establishFirstAdmin, openUserKeyring, recordSignedFrom } from './users.js';
+import { checkedUser, establishFirstAdmin, openUserKeyring, recordSignedFrom } from './users.js';
+import type { UserRecord } from './user-records.js';
 import { UserStore } from '../store/users.js';
 import type { KeyslotRow } from '../store/store.js';
 import { isValidUserName, ROLE_COMPARTMENTS, type Role } from './roles.js';
@@ -21,13 +22,15 @@ import { Workers } from './workers.js';
 import { AuditLog } from './audit.js';
 import { Cases } from './cases.js';
 import { Documents } from './documents.js';
-import { Pseudonyms } from './pseudonyms.js';
+import { Pseudonyms, type PseudonymView } from './pseudonyms.js';
 import { Rotation } from './rotation.js';
 import { checkPolicyPatch, Teams, type TeamSettings, type TeamView } from './teams.js';
 import { ScanIndex } from './scan-index.js';
 import { Redactor } from './redactor.js';
 import { loadNamePools } from '../formats/name-lists.js';
 import { armIntegrity, Integrity } from './integrity.js';
+import { joinUser } from './enrolment.js';
+import { UserAdmin } from './user-admin.js';
 import { markLeakForms, rebuildIfOutdated } from './reindex.js';
 
 const FORMAT_MARKER = 'schuilnaam-vault';
@@ -143,6 +146,7 @@ export class VaultFile {
       ctx.signSeed = payload.secrets.keys.sign;
       ctx.orgSign = payload.secrets.orgSign;
       ctx.secrets = payload.secrets;
+      ctx.worker = record.worker;
       vault = new Vault(this, ctx, this.deps);
     } else {
       // A keyslot from before users and roles: its administrator becomes the
@@ -174,7 +178,33 @@ export class VaultFile {
     const ctx = new VaultContext(this.store, s.keyring, this.vaultId, s.user, s.role, this.deps.clock, this.deps.random);
     ctx.signSeed = s.signSeed;
     ctx.orgSign = s.orgSign;
+    ctx.sessionExpires = s.expires;
+    if (s.orgSign) {
+      // The session holds keys, not rights: a user removed (or whose role
+      // changed) since it began is refused, and her worker link comes from
+      // the signed record as it is now.
+      let record: UserRecord;
+      try {
+        record = checkedUser(this.store, this.vaultId, s.user, s.orgSign);
+      } catch (e) {
+        s.keyring.destroy();
+        throw e;
+      }
+      if (record.status === 'removed' || record.role !== s.role) {
+        s.keyring.destroy();
+        throw new AccessError(record.status === 'removed' ? `user "${s.user}" was removed from this vault` : `the role of user "${s.user}" changed since this session began`, 'unlock again, or ask an administrator');
+      }
+      ctx.worker = record.worker;
+    }
     return new Vault(this, ctx, this.deps);
+  }
+
+  /**
+   * `user join`: the new user opens the starting keys with the one-time code
+   * and seals their own under `passphrase`. No one else's passphrase is used.
+   */
+  join(name: string, code: string, passphrase: Uint8Array): { user: string; role: Role } {
+    return joinUser(this.store, this.vaultId, name, code, passphrase, this.deps);
   }
 
   endSessions(runtimeDir: string, token: string | undefined): number {
@@ -196,6 +226,7 @@ export class Vault {
   readonly workers: Workers;
   readonly scanIndex: ScanIndex;
   readonly integrity: Integrity;
+  readonly users: UserAdmin;
 
   constructor(
     private readonly file: VaultFile,
@@ -205,6 +236,7 @@ export class Vault {
     this.audit = new AuditLog(ctx);
     armIntegrity(ctx);
     this.integrity = new Integrity(ctx, this.audit);
+    this.users = new UserAdmin(ctx, this.audit);
     this.integrity.ensureSealed();
     ctx.requireIntact = (tables) => this.integrity.require(tables);
     this.teams = new Teams(ctx, this.audit);
@@ -223,6 +255,7 @@ export class Vault {
    * "functional" one that every letter of the team carries.
    */
   async setTeam(name: string, patch: TeamSettings): Promise<TeamView> {
+    this.ctx.require('cases.change');
     const checked = checkPolicyPatch(patch);
     const fields = (['phone', 'email', 'address'] as const).filter((k) => checked[k]);
     if (fields.length > 0) {
@@ -236,6 +269,16 @@ export class Vault {
       }
     }
     return this.teams.set(name, checked);
+  }
+
+  /**
+   * Who is behind a pseudonym, with the person's name for the roles that may
+   * see it: one audited lookup, so answering the police needs no second,
+   * unlogged command. The name is null for an offboarded (shredded) worker.
+   */
+  resolve(name: string, reason: string): PseudonymView & { person: { name: string; team: string | null } | null } {
+    const p = this.pseudonyms.resolve(name, reason);
+    return { ...p, person: this.workers.nameBehind(p.worker) };
   }
 
   redactor(): Redactor {

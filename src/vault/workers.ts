@@ -199,7 +199,7 @@ export class Workers {
   }
 
   add(input: WorkerInput): string {
-    this.v.requireRight('identity', 'add workers');
+    this.v.require('workers.change');
     const w = validated(input);
     return this.v.store.transaction(() => {
       const dup = this.duplicateError(w, undefined);
@@ -213,7 +213,7 @@ export class Workers {
 
   /** All rows or none: every row is validated and checked for duplicates before the first insert. */
   import(rows: ImportRow[]): string[] {
-    this.v.requireRight('identity', 'import workers');
+    this.v.require('workers.change');
     const records: WorkerRecord[] = [];
     const seenEmail = new Map<string, number>();
     const seenNo = new Map<string, number>();
@@ -259,17 +259,45 @@ export class Workers {
     return row;
   }
 
-  list(): WorkerView[] {
-    return this.v.store.read(() => this.v.store.workers().map((r) => this.view(r)));
+  /**
+   * The real name and team behind a worker id, for `pseudonym resolve`, which
+   * has already put the lookup (with its reason) in the audit log.
+   */
+  nameBehind(id: string): { name: string; team: string | null } | null {
+    this.v.require('identities.read');
+    const rec = this.decrypt(this.row(id));
+    if (!rec) return null;
+    return { name: [rec.first_name, rec.prefix, rec.last_name].filter(Boolean).join(' '), team: nullIfEmpty(rec.team) };
   }
 
+  /** Refuses before anything is asked: a role that may not offboard, or an unknown id. */
+  checkOffboardable(id: string): void {
+    this.v.require('workers.change');
+    this.row(id);
+  }
+
+  /** Every worker with their real identity; the reading is in the audit log under the reader's name. */
+  list(): WorkerView[] {
+    this.v.require('identities.read');
+    return this.v.store.transaction(() => {
+      const views = this.v.store.workers().map((r) => this.view(r));
+      this.audit.append('worker.list', 'workers', { count: views.length });
+      return views;
+    });
+  }
+
+  /** One worker's real identity; audited like a listing. */
   show(id: string): WorkerDetail {
-    const row = this.row(id);
-    return { ...this.view(row), created_at: row.created_at, updated_at: row.updated_at, offboarded_at: row.offboarded_at };
+    this.v.require('identities.read');
+    return this.v.store.transaction(() => {
+      const row = this.row(id);
+      this.audit.append('worker.show', row.id);
+      return { ...this.view(row), created_at: row.created_at, updated_at: row.updated_at, offboarded_at: row.offboarded_at };
+    });
   }
 
   update(id: string, input: WorkerInput): WorkerDetail {
-    this.v.requireRight('identity', 'change workers');
+    this.v.require('workers.change');
     this.v.store.transaction(() => {
       const row = this.row(id);
       const current = this.decrypt(row);
@@ -302,7 +330,7 @@ export class Workers {
    * targets, and a letter naming one must still be stopped.
    */
   offboard(id: string, o: { forget?: boolean } = {}): WorkerDetail {
-    this.v.requireRight('identity', 'offboard workers');
+    this.v.require('workers.change');
     this.v.store.transaction(() => {
       const row = this.row(id);
       if (row.status === 'offboarded') {

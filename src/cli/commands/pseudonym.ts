@@ -27,18 +27,20 @@ function statusText(s: ChalkInstance, status: string): string {
 
 export async function get(ctx: Ctx, _args: string[], opts: Record<string, unknown>): Promise<void> {
   const p = await withVault(ctx, (v) =>
-    v.pseudonyms.get(String(opts.case), String(opts.worker), { scope: opts.scope as string | undefined, style: opts.style as string | undefined }),
+    v.pseudonyms.get(String(opts.case), v.ctx.workerOrOwn(opts.worker as string | undefined), { scope: opts.scope as string | undefined, style: opts.style as string | undefined }),
   );
   emit(ctx, publicView(p), (d) => d.pseudonym);
 }
 
 export async function resolve(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<void> {
-  const p = await withVault(ctx, (v) => v.pseudonyms.resolve(args[0]!, String(opts.reason ?? '')));
-  emit(ctx, { pseudonym: p.pseudonym, worker: p.worker, status: p.status, case: p.case, scope: p.scope, id: p.id }, (d, s) =>
+  const p = await withVault(ctx, (v) => v.resolve(args[0]!, String(opts.reason ?? '')));
+  emit(ctx, { pseudonym: p.pseudonym, worker: p.worker, status: p.status, case: p.case, scope: p.scope, id: p.id, name: p.person?.name ?? null, team: p.person?.team ?? null }, (d, s) =>
     fields(
       [
         ['pseudonym', d.pseudonym],
         ['worker', d.worker],
+        ['name', d.name ?? s.dim('(offboarded: identity destroyed)')],
+        ['team', d.team],
         ['status', statusText(s, d.status)],
         ['case', d.case ?? (d.scope === 'worker' ? 'all cases of the worker' : null)],
       ],

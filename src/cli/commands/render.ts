@@ -28,7 +28,7 @@ export interface RenderOptions {
   mode: 'single' | 'reissue' | 'batch';
   template: string | undefined;
   reference: string;
-  worker: string;
+  worker: string | undefined;
   out: string | undefined;
   values: Record<string, string>;
   force: boolean;
@@ -84,7 +84,7 @@ export function renderOptions(args: string[], opts: Record<string, unknown>): Re
     mode: opts.reissue !== undefined ? 'reissue' : opts.batch !== undefined ? 'batch' : 'single',
     template: args[0],
     reference: String(opts.case ?? ''),
-    worker: String(opts.worker ?? ''),
+    worker: str(opts.worker),
     out: str(opts.out),
     // --data first: a --set on the command line wins over the file.
     values: { ...(opts.data !== undefined ? readData(String(opts.data)) : {}), ...parseSets((opts.set as string[] | undefined) ?? []) },
@@ -108,7 +108,6 @@ export function renderOptions(args: string[], opts: Record<string, unknown>): Re
     return o;
   }
   if (!o.reference) throw new UsageError('missing --case REF');
-  if (!o.worker) throw new UsageError('missing --worker ID');
   if (o.out === undefined) throw new UsageError('missing --out FILE', 'the extension decides the format: .pdf, .docx, .html, .md or .txt');
   if (o.format !== undefined) throw new UsageError('--format is for --batch; a single document takes its format from --out');
   formatOf(o.out);
@@ -168,12 +167,13 @@ export async function render(ctx: Ctx, args: string[], opts: Record<string, unkn
   const template = loadTemplate(o.template!, o.language);
   return withVault(ctx, async (v) => {
     const renderer = await makeRenderer(v);
-    const r = await renderer.render({ template, reference: o.reference, worker: o.worker, values: o.values, format, outName: path.basename(out) });
+    const worker = v.ctx.workerOrOwn(o.worker);
+    const r = await renderer.render({ template, reference: o.reference, worker, values: o.values, format, outName: path.basename(out) });
     if (r.blocked.length > 0) return blocked(ctx, out, r.blocked);
-    const written = writeRegistered(v.documents, [{ file: out, bytes: r.bytes, doc: { kind: 'render', record: record(template, o.worker, format, out, r, o.values), pseudonymIds: [r.pseudonym.id] } }]);
+    const written = writeRegistered(v.documents, [{ file: out, bytes: r.bytes, doc: { kind: 'render', record: record(template, worker, format, out, r, o.values), pseudonymIds: [r.pseudonym.id] } }]);
     for (const n of written.notes) ctx.term.warn(n);
     const [id] = written.ids;
-    emit(ctx, { document: id, path: out, pseudonyms: [r.pseudonym.name], case: r.reference, worker: o.worker, format, sha256: sha256(r.bytes) }, (d) => [
+    emit(ctx, { document: id, path: out, pseudonyms: [r.pseudonym.name], case: r.reference, worker, format, sha256: sha256(r.bytes) }, (d) => [
       `rendered ${d.document} -> ${d.path} (${d.pseudonyms.join(', ')}; leak gate: clean)`,
       ...(r.low > 0 ? [`${r.low} low-confidence finding${r.low === 1 ? '' : 's'} (a surname or first name alone) did not stop it; check with "schuilnaam scan --strict ${d.path}"`] : []),
     ]);

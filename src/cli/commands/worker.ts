@@ -106,7 +106,7 @@ export async function update(ctx: Ctx, args: string[], opts: Record<string, unkn
 export async function offboard(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<void> {
   const id = args[0]!;
   const w = await withVault(ctx, async (v) => {
-    v.workers.show(id); // unknown id fails before asking
+    v.workers.checkOffboardable(id);
     if (!opts.yes) {
       if (!ctx.term.stdinIsTTY) {
         throw new UsageError('offboarding cannot be undone; confirm it with --yes', `run "schuilnaam worker offboard ${id} --yes"`);
