@@ -9,6 +9,7 @@ import type { Ctx } from '../context.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/schuilnaam.js', import.meta.url));
 const DEMO_PASSPHRASE = 'demo: paars konijn fietst naar Zwolle';
+const SANNE_PASSPHRASE = 'demo: Sanne kiest haar eigen zin';
 
 // Invented people; any likeness to real caseworkers is accidental.
 const DEMO_CSV = `first_name;prefix;last_name;initials;email;phone;employee_no;team
@@ -143,19 +144,32 @@ export async function demo(ctx: Ctx, _args: string[], opts: Record<string, unkno
     t.run(['team', 'set', 'Team Noord', '--email', 's.vanderwal@jb-voorbeld.nl'.replace('voorbeld', 'voorbeeld')], undefined, 2);
     t.say("A worker's own mailbox or number is refused as the team's.");
 
-    t.heading('A caseworker asks for her pseudonym: one per case, stable until rotated');
-    const leaked = t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--worker', sanne]);
-    t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--worker', sanne, '--json']);
-    t.run(['pseudonym', 'get', '--case', 'JB-2026-0043', '--worker', sanne]);
-    t.say('Another case, another name: families in one closed group cannot link their cases.');
+    t.heading('HR gives Sanne her own account: a one-time code, and she chooses her own passphrase');
+    const enrolment = JSON.parse(t.run(['user', 'add', 'sanne', '--role', 'caseworker', '--worker', sanne, '--json'])) as { enrolment_code: string };
+    fs.writeFileSync(path.join(dir, 'sanne-code.txt'), `${enrolment.enrolment_code}\n`, { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, 'sanne-pass.txt'), `${SANNE_PASSPHRASE}\n`, { mode: 0o600 });
+    t.say('On her own laptop (here: files instead of the hidden prompts):');
+    t.run(['user', 'join', 'sanne', '--code-file', 'sanne-code.txt', '--new-passphrase-file', 'sanne-pass.txt']);
+    const adminSession = env.SCHUILNAAM_SESSION;
+    env.SCHUILNAAM_USER = 'sanne';
+    env.SCHUILNAAM_SESSION = t.run(['unlock', '--passphrase-file', 'sanne-pass.txt'], 'export SCHUILNAAM_USER=sanne SCHUILNAAM_SESSION=$(schuilnaam unlock --passphrase-file sanne-pass.txt)');
+    t.run(['whoami']);
+    t.run(['worker', 'list'], undefined, 3);
+    t.say("Her account holds no key to a colleague's real name: the refusal is cryptographic, not a check in the code.");
+
+    t.heading('Sanne asks for her pseudonym: one per case, stable until rotated');
+    const leaked = t.run(['pseudonym', 'get', '--case', 'JB-2026-0042']);
+    t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--json']);
+    t.run(['pseudonym', 'get', '--case', 'JB-2026-0043']);
+    t.say('Another case, another name: families in one closed group cannot link their cases. Without --worker, it is her own.');
     t.run(['pseudonym', 'get', '--case', 'JB-2026-0042', '--worker', koen, '--style', 'code']);
     t.say('Some teams sign with a code; its last character is a check character, so a mistyped code is caught.');
 
     t.heading('She invites the parents to a meeting at the police station, as Word and as PDF');
     t.run(['template', 'list']);
     const invite = ['--set', 'onderwerp=hoe het met de kinderen gaat', '--set', 'datum=dinsdag 1 december 2026', '--set', 'tijd=14.00 uur', '--set', 'locatie=Politiebureau Centrum, Stationsplein 1, Zwolle'];
-    t.run(['render', 'uitnodiging', '--case', 'JB-2026-0042', '--worker', sanne, '--out', 'uitnodiging.docx', ...invite]);
-    const pdf = JSON.parse(t.run(['render', 'uitnodiging', '--case', 'JB-2026-0042', '--worker', sanne, '--out', 'uitnodiging.pdf', ...invite, '--json'])) as { document: string };
+    t.run(['render', 'uitnodiging', '--case', 'JB-2026-0042', '--out', 'uitnodiging.docx', ...invite]);
+    const pdf = JSON.parse(t.run(['render', 'uitnodiging', '--case', 'JB-2026-0042', '--out', 'uitnodiging.pdf', ...invite, '--json'])) as { document: string };
     t.say('Both carry her pseudonym and the team\'s phone, mailbox and address; the Word and PDF author is the team. Both passed the leak gate and are registered.');
 
     t.heading("A colleague's own template names a real person: the leak gate refuses it and writes nothing");
@@ -165,9 +179,12 @@ export async function demo(ctx: Ctx, _args: string[], opts: Record<string, unkno
     );
     ctx.term.out(ctx.term.style.cyan('$ cat eigen-brief.md'));
     ctx.term.out(fs.readFileSync(path.join(dir, 'eigen-brief.md'), 'utf8').trimEnd());
-    t.run(['render', 'eigen-brief.md', '--case', 'JB-2026-0042', '--worker', sanne, '--out', 'brief-besluit.pdf', '--set', 'besluit=het gesprek te verplaatsen'], undefined, 1);
+    t.run(['render', 'eigen-brief.md', '--case', 'JB-2026-0042', '--out', 'brief-besluit.pdf', '--set', 'besluit=het gesprek te verplaatsen'], undefined, 1);
     ctx.term.out(ctx.term.style.cyan('$ ls brief-besluit.pdf'));
     ctx.term.out(fs.existsSync(path.join(dir, 'brief-besluit.pdf')) ? 'brief-besluit.pdf' : 'ls: brief-besluit.pdf: no such file');
+    t.say('Back to the administrator, who also acts as security officer in this demo (export SCHUILNAAM_USER=admin, and her session).');
+    env.SCHUILNAAM_USER = 'admin';
+    env.SCHUILNAAM_SESSION = adminSession;
 
     t.heading(`A parent posts "${leaked}" with a photo in a Facebook group: the security officer rotates it`);
     t.run(['rotate', '--pseudonym', leaked, '--reason', 'doxed in a closed Facebook group', '--dry-run']);
