@@ -252,6 +252,10 @@ describe('demo', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('$ schuilnaam init');
     expect(r.stdout).toContain('$ schuilnaam worker list');
+    // A caseworker enrols with her own passphrase, is refused the roster, and works without --worker.
+    expect(r.stdout).toContain('$ schuilnaam user join sanne --code-file sanne-code.txt --new-passphrase-file sanne-pass.txt\njoined as sanne (caseworker)');
+    expect(r.stdout).toMatch(/\$ schuilnaam worker list\nschuilnaam: error: the caseworker role may not read workers' real identities\n[^\n]*\n\(exit 3\)/u);
+    expect(r.stdout).toMatch(/\$ schuilnaam render uitnodiging --case JB-2026-0042 --out uitnodiging\.docx [^\n]*\nrendered D-\w+ -> uitnodiging\.docx/u);
     expect(r.stdout).toMatch(/demo vault has been removed/u);
     expect(r.stdout).toContain(path.join(tmp, 'schuilnaam-demo-'));
     noAnsi(r);
