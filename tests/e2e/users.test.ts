@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { expectCleanError, expectOk } from '../helpers/expect.js';
+import { openAsAttacker } from '../helpers/tamper.js';
 
 const ok = expectOk;
 const refused = (r: RunResult, mentions: RegExp) => expectCleanError(r, 3, mentions);
@@ -258,6 +259,20 @@ describe('the rights table', () => {
     it.each(['admin', 'security'] as const)('%s reads the log and verifies it', async (role) => {
       expect(json<unknown[]>(ok(await as(role, ['audit', 'log', '--json']))).length).toBeGreaterThan(5);
       ok(await as(role, ['audit', 'verify']));
+    });
+    it('an entry whose actor was edited in the file makes audit verify exit 1 naming it', async () => {
+      const copy = path.join(sb.dir, 'edited.db');
+      fs.copyFileSync(sb.vault, copy);
+      const log = json<{ seq: number; actor: string; action: string }[]>(ok(await as('admin', ['audit', 'log', '--json'])));
+      const target = log.find((e) => e.actor === 'sven' && e.action === 'worker.list')!;
+      const db = openAsAttacker(copy);
+      db.prepare("UPDATE audit_log SET actor = 'admin' WHERE seq = ?").run(target.seq);
+      db.close();
+      const r = await sb.runP(['audit', 'verify', '--json'], { env: { SCHUILNAAM_VAULT: copy } });
+      expect(r.exitCode).toBe(1);
+      const report = json<{ ok: boolean; problems: string[] }>(r);
+      expect(report.ok).toBe(false);
+      expect(report.problems[0]).toMatch(new RegExp(`^audit entry ${target.seq}: `, 'u'));
     });
     it('caseworker verifies the log but may not read it', async () => {
       expect(json<{ ok: boolean }>(ok(await as('caseworker', ['audit', 'verify', '--json']))).ok).toBe(true);
