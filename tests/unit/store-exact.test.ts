@@ -819,6 +819,19 @@ describe('Store rows', () => {
     expect(store.keyslotByUser('fenna')).toEqual({ ...slot, kdf: 'kdf-nieuw', wrapped: b('nieuw'), updated_at: '2026-03-09T08:00:00.000Z' });
   });
 
+  it('tells a known worker id from an unknown one (a new id is drawn again on a clash)', () => {
+    const store = track(Store.open(newVault((s) => s.insertWorker(WORKER_SANNE))));
+    expect(store.workerExists('W-sanne')).toBe(true);
+    expect(store.workerExists('W-onbekend')).toBe(false);
+  });
+
+  it('prepares each statement once and reuses it', () => {
+    const store = track(Store.open(newVault()));
+    const first = store.stmt('SELECT 1 AS een');
+    expect(store.stmt('SELECT 1 AS een')).toBe(first);
+    expect(store.stmt('SELECT 2 AS twee')).not.toBe(first);
+  });
+
   it('finds a worker by blind e-mail address or personnel number and updates sealed columns', () => {
     const store = track(Store.open(newVault((s) => s.insertWorker(WORKER_SANNE))));
     expect(store.workerIdByBlindEmployeeNo(b('bi-nr-sanne'))).toBe('W-sanne');
