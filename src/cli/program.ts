@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { ExitCode } from '../errors.js';
 import { makeContext, type Ctx, type GlobalOptions, type Runtime } from './context.js';
-import { registerUserCommands } from './commands/user-command.js';
+import { registerUserCommands } from './flags/user.js';
 
 export interface RunState {
   code: number;

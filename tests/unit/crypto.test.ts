@@ -329,7 +329,7 @@ describe('Keyring', () => {
   it('generate makes a 32-byte key for every compartment, from the random source', () => {
     const ring = Keyring.generate(counter(0));
     expect(ring.compartments()).toEqual(ALL_COMPARTMENTS);
-    expect(ALL_COMPARTMENTS).toEqual(['identity', 'casefacing', 'blind', 'scan', 'audit']);
+    expect(ALL_COMPARTMENTS).toEqual(['identity', 'casefacing', 'blind', 'scan', 'audit', 'org']);
     for (const c of ALL_COMPARTMENTS) expect(ring.get(c)?.length).toBe(32);
     expect([...ring.get('identity')!]).toEqual(Array.from({ length: 32 }, (_, i) => i));
     expect(ring.get('casefacing')![0]).toBe(32);
@@ -338,9 +338,9 @@ describe('Keyring', () => {
   it('encode/decode round-trips every key', () => {
     const ring = Keyring.generate(systemRandom);
     const bytes = ring.encode();
-    expect(bytes.length).toBe(2 + 5 * 33);
+    expect(bytes.length).toBe(2 + 6 * 33);
     expect(bytes[0]).toBe(1);
-    expect(bytes[1]).toBe(5);
+    expect(bytes[1]).toBe(6);
     const back = Keyring.decode(bytes);
     expect(back.compartments()).toEqual(ring.compartments());
     for (const c of ALL_COMPARTMENTS) expect(back.get(c)).toEqual(ring.get(c));
@@ -398,7 +398,7 @@ describe('Keyring', () => {
       ['version 0', Uint8Array.from([0, ...good.slice(1)])],
       ['version 2', Uint8Array.from([2, ...good.slice(1)])],
     ];
-    for (const id of [0, 6, 255]) {
+    for (const id of [0, 7, 255]) {
       const b = new Uint8Array(good);
       b[2 + 33] = id; // second entry's compartment id
       bad.push([`compartment id ${id}`, b]);
@@ -407,7 +407,7 @@ describe('Keyring', () => {
   });
 
   it('compartment ids are stable (they are stored in files)', () => {
-    expect(COMPARTMENTS).toEqual({ identity: 1, casefacing: 2, blind: 3, scan: 4, audit: 5 });
+    expect(COMPARTMENTS).toEqual({ identity: 1, casefacing: 2, blind: 3, scan: 4, audit: 5, org: 6 });
   });
 });
 

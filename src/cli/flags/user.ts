@@ -1,5 +1,5 @@
 // Flags and help of `user …` and `whoami`, kept beside their run functions
-// (user.ts). Loads nothing heavy: program.ts imports it at start-up, and
+// (commands/user.ts). Loads nothing heavy: program.ts imports it at start-up, and
 // user.ts (SQLite, libsodium) only when one of these commands runs.
 import type { Command } from 'commander';
 
@@ -71,6 +71,13 @@ export function registerUserCommands(program: Command, { about, run }: Register)
   user
     .command('whoami')
     .summary('the same as "schuilnaam whoami"')
+    .addHelpText(
+      'before',
+      about('Show the user this command runs as, its role, the linked worker, the key fingerprint and when the session ends (the same as "schuilnaam whoami").', [
+        ['in the current session', 'schuilnaam user whoami'],
+        ['as JSON', 'schuilnaam user whoami --json'],
+      ]),
+    )
     .action(run('whoami'));
 
   program
