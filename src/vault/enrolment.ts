@@ -91,6 +91,9 @@ export function addUser(ctx: VaultContext, audit: AuditLog, req: { name: string;
     if (users.user(req.name) || store.keyslotByUser(req.name)) throw new UsageError(`user "${req.name}" already exists`, 'choose another name; a removed user\'s name is not given out again');
     const worker = req.worker ?? null;
     if (worker !== null && !store.workerExists(worker)) throw new UsageError(`no worker ${worker}`, 'run "schuilnaam worker list" for the ids');
+    // One account per worker record: a second one would see her cases and act as her.
+    const holder = worker === null ? undefined : [...users.users().filter((u) => u.status === 'active').map((u) => ({ name: u.name, worker: u.worker_id })), ...users.enrolments().filter((e) => e.user !== req.name).map((e) => ({ name: e.user, worker: e.worker_id }))].find((u) => u.worker === worker);
+    if (holder) throw new UsageError(`worker ${worker} is already linked to user "${holder.name}"`, 'each worker record belongs to one user');
     const now = new Date(ctx.now());
     const expires = new Date(now.getTime() + ENROLMENT_HOURS * 3600_000).toISOString();
     const code = newEnrolmentCode(ctx.random);

@@ -75,6 +75,15 @@ describe('user add and user join', () => {
     await expect(join('sven', added.enrolment_code)).rejects.toThrow('no enrolment is waiting for user "sven"');
   });
 
+  it('a worker record belongs to one user: a second link is refused, also while the first one is pending', async () => {
+    // noor (first test) is linked to workerIds[0].
+    expect(() => addUser(admin.ctx, admin.audit, { name: 'noor2', role: 'caseworker', worker: workerIds[0] })).toThrow(`worker ${workerIds[0]} is already linked to user "noor"`);
+    addUser(admin.ctx, admin.audit, { name: 'wachtend', role: 'caseworker', worker: workerIds[1] });
+    expect(() => addUser(admin.ctx, admin.audit, { name: 'tweede', role: 'caseworker', worker: workerIds[1] })).toThrow(`worker ${workerIds[1]} is already linked to user "wachtend"`);
+    // Adding the pending user again (a new code) keeps her own link.
+    expect(addUser(admin.ctx, admin.audit, { name: 'wachtend', role: 'caseworker', worker: workerIds[1] }).worker).toBe(workerIds[1]);
+  });
+
   it('a wrong code, or the code of another user, is refused without using the enrolment', async () => {
     const a = addUser(admin.ctx, admin.audit, { name: 'ilse', role: 'caseworker' });
     const b = addUser(admin.ctx, admin.audit, { name: 'joris', role: 'caseworker' });
