@@ -87,11 +87,4 @@ export class VaultContext {
     if (this.worker !== null) return this.worker;
     throw new UsageError('missing --worker ID', 'only a user linked to a worker record ("schuilnaam user add NAME --worker W-…") may leave it out');
   }
-
-  /** A refusal for something only the holders of key `c` can do (redact's blind key). */
-  requireRight(c: Compartment, action: string): void {
-    if (!this.keyring.has(c)) {
-      throw new AccessError(`the ${this.role} role may not ${action}`, 'ask an administrator');
-    }
-  }
 }

@@ -92,8 +92,11 @@ export function addUser(ctx: VaultContext, audit: AuditLog, req: { name: string;
     const worker = req.worker ?? null;
     if (worker !== null && !store.workerExists(worker)) throw new UsageError(`no worker ${worker}`, 'run "schuilnaam worker list" for the ids');
     // One account per worker record: a second one would see her cases and act as her.
-    const holder = worker === null ? undefined : [...users.users().filter((u) => u.status === 'active').map((u) => ({ name: u.name, worker: u.worker_id })), ...users.enrolments().filter((e) => e.user !== req.name).map((e) => ({ name: e.user, worker: e.worker_id }))].find((u) => u.worker === worker);
-    if (holder) throw new UsageError(`worker ${worker} is already linked to user "${holder.name}"`, 'each worker record belongs to one user');
+    const holder =
+      worker === null
+        ? undefined
+        : (users.users().find((u) => u.status === 'active' && u.worker_id === worker)?.name ?? users.enrolments().find((e) => e.user !== req.name && e.worker_id === worker)?.user);
+    if (holder) throw new UsageError(`worker ${worker} is already linked to user "${holder}"`, 'each worker record belongs to one user');
     const now = new Date(ctx.now());
     const expires = new Date(now.getTime() + ENROLMENT_HOURS * 3600_000).toISOString();
     const code = newEnrolmentCode(ctx.random);
