@@ -15,10 +15,13 @@
 // and in `worker import` (src/vault/workers.ts):
 //   imported    after row k is written, inside the import's transaction
 //   committed   after the import's transaction has committed
+// and in `user remove` (src/vault/user-removal.ts, key-rotation.ts):
+//   revoked     after the commit that shuts the user out, before any key is replaced
+//   resealed    after record k is sealed again, inside the rotation's transaction
 const spec = /^([a-z-]+):([1-9][0-9]*)$/u.exec(process.env.SCHUILNAAM_FAULT ?? '');
 let reached = 0;
 
-export type FaultPointName = 'staged' | 'registered' | 'placed' | 'completed' | 'imported' | 'committed' | 'created';
+export type FaultPointName = 'staged' | 'registered' | 'placed' | 'completed' | 'imported' | 'committed' | 'created' | 'revoked' | 'resealed';
 
 export function faultPoint(name: FaultPointName): void {
   if (!spec || spec[1] !== name) return;

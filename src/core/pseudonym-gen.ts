@@ -82,6 +82,12 @@ function splitSurname(surname: string): { prefix: string; lastName: string } {
 // Surname keys depend only on the surname: worked out once per pool entry.
 const keysOfSurname = new Map<string, string[]>();
 
+/** The surname keys of an issued name pseudonym, from its formal form ("E. de Vries": initials, a space, the surname). */
+export function formalSurnameKeys(formal: string): string[] {
+  const at = formal.indexOf(' ');
+  return at === -1 ? [] : surnameKeysOf(formal.slice(at + 1));
+}
+
 function surnameKeysOf(surname: string): string[] {
   let keys = keysOfSurname.get(surname);
   if (!keys) {

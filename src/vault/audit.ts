@@ -51,6 +51,18 @@ export interface AuditSigners {
   signKeyOf(actor: string): Uint8Array | undefined;
 }
 
+export const KEYS_ROTATE = 'keys.rotate';
+
+/** The audit-key epoch a 'keys.rotate' entry starts, from its details; undefined when it did not rotate that key. */
+function rotatedAuditEpoch(details: string): number | undefined {
+  try {
+    const e = (JSON.parse(details) as { epochs?: { audit?: unknown } }).epochs?.audit;
+    return typeof e === 'number' && Number.isInteger(e) && e > 1 ? e : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseHead(text: string): ChainHead {
   const m = /^(\d+):([0-9a-f]{64})$/iu.exec(text.trim());
   if (!m) throw new UsageError(`invalid --head "${text}"`, 'give it as printed by "schuilnaam audit verify": SEQ:HASH');
@@ -76,7 +88,11 @@ export class AuditLog {
 
   /** Walks the whole chain; reports the first broken entry. With `head`, also catches a deleted tail. */
   verify(head?: ChainHead): AuditReport {
-    const key = this.ctx.key('audit');
+    this.ctx.key('audit');
+    // Entries keep the audit key of the epoch they were written in: a
+    // 'keys.rotate' entry (itself under the new key) starts the next one.
+    let epoch = 1;
+    const removedAt = new Map<string, number>();
     const problems: string[] = [];
     let signers: AuditSigners | undefined;
     try {
@@ -102,8 +118,12 @@ export class AuditLog {
         else if (!equalBytes(new Uint8Array(r.prev), prev)) broken(r.seq, 'does not follow the entry before it (deleted, inserted or reordered)');
         else {
           const hash = chainHash(prev, canonical(r));
+          if (r.action === KEYS_ROTATE) epoch = rotatedAuditEpoch(r.details) ?? epoch;
+          const key = this.ctx.keyring.keyAt('audit', epoch);
           if (!equalBytes(hash, new Uint8Array(r.hash))) broken(r.seq, 'was altered after it was written');
+          else if (!key) broken(r.seq, `is sealed with generation ${epoch} of the audit key, which user "${this.ctx.user}" does not hold`);
           else if (!equalBytes(chainMac(key, hash), new Uint8Array(r.mac))) broken(r.seq, 'has an invalid MAC (not written by this vault)');
+          else if (removedAt.has(r.actor)) broken(r.seq, `was written by "${r.actor}" after that user was removed (entry ${removedAt.get(r.actor)})`);
           else if (signers) {
             // Everyone holds the MAC key; only the actor holds their signing key.
             const sig = r.sig ? new Uint8Array(r.sig) : null;
@@ -116,6 +136,7 @@ export class AuditLog {
           }
         }
       }
+      if (r.action === 'user.remove' && firstBroken === null) removedAt.set(r.subject, r.seq);
       if (head && r.seq === head.seq) {
         headSeen = true;
         if (Buffer.from(r.hash).toString('hex') !== head.hash) problems.push(`audit entry ${head.seq} differs from the chain head you kept`);
@@ -139,6 +160,19 @@ export class AuditLog {
   entries(since?: string): AuditEntry[] {
     this.ctx.require('audit.read');
     const canRead = this.ctx.keyring.has('casefacing');
+    // A reason stays sealed under the case-facing key of its entry's epoch; the right key is the one that opens it.
+    const reasonOf = (sealed: Uint8Array, seq: number): string | null => {
+      const where = { table: 'audit_log', column: 'sealed', rowId: String(seq) };
+      const keys = this.ctx.keyring.allKeysOf('casefacing');
+      for (const k of keys.slice(0, -1)) {
+        try {
+          return openField(k, sealed, where);
+        } catch (e) {
+          if (!(e instanceof IntegrityError)) throw e;
+        }
+      }
+      return openField(keys[keys.length - 1]!, sealed, where);
+    };
     return [...this.ctx.cases.iterateAudit(since)].map((r) => ({
       seq: r.seq,
       at: r.at,
@@ -146,8 +180,7 @@ export class AuditLog {
       action: r.action,
       subject: r.subject,
       details: JSON.parse(r.details) as Record<string, unknown>,
-      reason:
-        r.sealed && canRead ? openField(this.ctx.key('casefacing'), r.sealed, { table: 'audit_log', column: 'sealed', rowId: String(r.seq) }) : null,
+      reason: r.sealed && canRead ? reasonOf(r.sealed, r.seq) : null,
     }));
   }
 }

@@ -58,6 +58,12 @@ export class VaultContext {
     return blindIndex(this.guardKey, domain, value);
   }
 
+  /** After the vault's keys were replaced under this context: subkeys derived from the old ones are forgotten. */
+  forgetDerivedKeys(): void {
+    this.lookupKey = undefined;
+    this.guardKey = undefined;
+  }
+
   now(): string {
     return this.clock().toISOString();
   }

@@ -2,6 +2,7 @@
 // user's starting keys under a one-time code; `user join` (the new user)
 // opens them, makes the user's own key pairs, and seals those under a
 // passphrase only the new user knows. The administrator never sees it.
+import { pendingRotation } from './user-removal.js';
 import { associatedData, AuthenticationFailure, open, seal } from '../crypto/aead.js';
 import { equalBytes } from '../crypto/chain.js';
 import { enrolmentKeys, newEnrolmentCode, parseEnrolmentCode } from '../crypto/enrolment-code.js';
@@ -87,6 +88,8 @@ export function addUser(ctx: VaultContext, audit: AuditLog, req: { name: string;
   const role = req.role;
   const store = ctx.store;
   const users = new UserStore(store);
+  const pending = pendingRotation(ctx);
+  if (pending) throw new UsageError(`the removal of "${pending.users[0]}" is not finished: the keys a new user would get are about to be replaced`, `run "schuilnaam user remove ${pending.users[0]}" first`);
   return store.transaction(() => {
     if (users.user(req.name) || store.keyslotByUser(req.name)) throw new UsageError(`user "${req.name}" already exists`, 'choose another name; a removed user\'s name is not given out again');
     const worker = req.worker ?? null;

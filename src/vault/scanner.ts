@@ -233,19 +233,40 @@ async function* chunksOf(text: TextSegment['text']): AsyncIterable<string> {
   if (buffered !== '') yield buffered;
 }
 
-export class Scanner {
-  private readonly index: LeakIndex;
+/**
+ * One scan-key epoch's part of the index, with its own table of words seen
+ * (each distinct word hashed once per run). Almost always there is one; an
+ * offboarded worker's forms keep the key they were made with after the keys
+ * are replaced, and are looked for in a pass of their own.
+ */
+interface Pass {
+  epoch: number;
+  index: LeakIndex;
+  words: WordTable;
+}
 
-  /** Distinct words seen in this run, each hashed once (a document's vocabulary is small). */
-  private readonly words: WordTable;
+/** One finding per place, in reading order. */
+function inReadingOrder(found: Finding[]): Finding[] {
+  const placed = new Set<string>();
+  return found
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
+    .filter((f) => {
+      const key = `${f.line}:${f.column}:${f.kind}:${f.text}`;
+      if (placed.has(key)) return false;
+      placed.add(key);
+      return true;
+    });
+}
+
+export class Scanner {
+  private readonly passes: Pass[];
 
   constructor(private readonly scanIndex: ScanIndex) {
-    this.index = scanIndex.load();
-    this.words = new WordTable(wordResolver(this.index, (norm) => scanIndex.tokenKey(norm)));
+    this.passes = [...scanIndex.load()].map(([epoch, index]) => ({ epoch, index, words: new WordTable(wordResolver(index, (norm) => scanIndex.tokenKey(norm, epoch))) }));
   }
 
   get entries(): number {
-    return this.index.size;
+    return this.passes.reduce((n, p) => n + p.index.size, 0);
   }
 
   /** Findings of all segments, and how many more there were beyond MAX_FINDINGS per segment. */
@@ -274,6 +295,18 @@ export class Scanner {
   }
 
   private async scanSegment(seg: TextSegment): Promise<{ findings: Finding[]; omitted: number }> {
+    if (this.passes.length === 1) return this.scanPass(seg, this.passes[0]!);
+    let findings: Finding[] = [];
+    let omitted = 0;
+    for (const pass of this.passes) {
+      const r = await this.scanPass(seg, pass);
+      findings = findings.concat(r.findings);
+      omitted += r.omitted;
+    }
+    return { findings: inReadingOrder(findings), omitted };
+  }
+
+  private async scanPass(seg: TextSegment, pass: Pass): Promise<{ findings: Finding[]; omitted: number }> {
     const out: Finding[] = [];
     let omitted = 0;
     const window = new Window();
@@ -333,8 +366,8 @@ export class Scanner {
       // (-1: worked out from the original only for a finding that is kept).
       report({ ...m, start, end, line: visual.transformed ? -1 : m.line, column: m.column });
     };
-    const matcher = new Matcher(this.index, fromBytes);
-    const feed = new TextFeed(new Tokenizer(this.words, matcher));
+    const matcher = new Matcher(pass.index, fromBytes);
+    const feed = new TextFeed(new Tokenizer(pass.words, matcher));
     const hidden = new Map<HiddenKind, { first: Finding; count: number }>();
     let hiddenDone = 0;
     let origOffset = 0;
@@ -346,7 +379,7 @@ export class Scanner {
       for (const v of findValues(scanText)) {
         const seenStart = from + v.start;
         if (seenStart < valuesDone || seenStart >= upTo) continue;
-        const entries = this.index.values.get(this.scanIndex.valueKey(v.kind, v.value));
+        const entries = pass.index.values.get(this.scanIndex.valueKey(v.kind, v.value, pass.epoch));
         if (!entries) continue;
         const start = visual.toOrigStart(seenStart);
         const end = visual.toOrigEnd(from + v.end);
@@ -391,17 +424,7 @@ export class Scanner {
       if (count > 1) first.text += ` and ${count - 1} more`;
       kept.push(first);
     }
-    // One finding per place, in reading order.
-    const placed = new Set<string>();
-    const findings = kept
-      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
-      .filter((f) => {
-        const key = `${f.line}:${f.column}:${f.kind}:${f.text}`;
-        if (placed.has(key)) return false;
-        placed.add(key);
-        return true;
-      });
-    return { findings, omitted };
+    return { findings: inReadingOrder(kept), omitted };
   }
 
   /**

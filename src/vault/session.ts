@@ -121,7 +121,7 @@ export function openSession(dir: string, token: string, vaultId: string, now: Da
   }
   try {
     const encoded = open(parsed.secret, Buffer.from(f.box, 'base64'), sessionAd(parsed.id, vaultId, f));
-    const ringLength = encoded.length >= 2 ? 2 + encoded[1]! * 33 : encoded.length;
+    const ringLength = Keyring.encodedLength(encoded);
     const keyring = Keyring.decode(encoded.subarray(0, ringLength));
     const rest = encoded.subarray(ringLength);
     if (rest.length !== 0 && rest.length !== 2 * SEED_BYTES) throw new AuthenticationFailure();

@@ -7,6 +7,9 @@ import type { AuditLog } from './audit.js';
 import type { VaultContext } from './context.js';
 import { addUser, type NewEnrolment } from './enrolment.js';
 import { checkedUser } from './users.js';
+import { removeUser, type Removal } from './user-removal.js';
+import type { Progress } from './key-rotation.js';
+import { UsageError } from '../errors.js';
 import type { Role } from './roles.js';
 
 export interface UserView {
@@ -58,6 +61,19 @@ export class UserAdmin {
       views.push({ user: e.user, role: e.role, worker: e.worker_id, status, fingerprint: null, since: e.created_at, expires: e.expires_at });
     }
     return views.sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
+  }
+
+  /** Shuts a user out and replaces every key she held (see user-removal.ts). */
+  remove(name: string, progress?: Progress): Removal {
+    return removeUser(this.ctx, this.audit, name, progress);
+  }
+
+  /** Refuses before a confirmation is asked: a role that may not, an unknown user, oneself. */
+  checkRemovable(name: string): void {
+    this.ctx.require('users.manage');
+    const users = new UserStore(this.ctx.store);
+    if (!users.user(name) && !users.enrolment(name)) throw new UsageError(`no user "${name}" in this vault`, 'run "schuilnaam user list" to see the users');
+    if (name === this.ctx.user) throw new UsageError('you cannot remove yourself', 'ask another administrator');
   }
 
   whoami(): WhoAmI {

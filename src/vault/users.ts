@@ -13,6 +13,7 @@ import { AccessError, IntegrityError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { UserStore, type UserRow } from '../store/users.js';
 import { isRole, ROLE_COMPARTMENTS, type Role } from './roles.js';
+import { currentOrgKey } from './org-key.js';
 import { checkUserRecord, enrolmentStatement, makeGrant, openGrant, signUserRecord, type UserRecord } from './user-records.js';
 
 const RESTORE = 'the users or grants table was changed outside schuilnaam: restore the vault from a backup you trust';
@@ -84,17 +85,23 @@ function enrolmentKeyFor(store: Store, name: string, granter: string): Uint8Arra
  * the user's own record (it must hold exactly the keys of this keyslot) and
  * each grant's administrator.
  */
-export function openUserKeyring(store: Store, vaultId: string, name: string, secrets: UserSecrets): { keyring: Keyring; record: UserRecord } {
-  const record = checkedUser(store, vaultId, name, secrets.orgSign);
+export function openUserKeyring(store: Store, vaultId: string, name: string, secrets: UserSecrets): { keyring: Keyring; record: UserRecord; orgSign: Uint8Array } {
+  // Today's organisation key, reached from the one this keyslot was sealed with.
+  const orgSign = currentOrgKey(store, vaultId, secrets.orgSign).pk;
+  const record = checkedUser(store, vaultId, name, orgSign);
   if (!sameKeys(record.keys, publicKeysOf(secrets.keys))) throw new IntegrityError(`the record of user "${name}" does not hold this user's public keys`, RESTORE);
   if (record.status === 'removed') throw new AccessError(`user "${name}" was removed from this vault`, 'ask an administrator');
   const users = new UserStore(store);
-  const current = new Map(users.epochs().filter((e) => e.state === 'current').map((e) => [e.compartment, e.epoch]));
+  const epochs = users.epochs();
+  const current = new Map(epochs.filter((e) => e.state === 'current').map((e) => [e.compartment, e.epoch]));
+  const retired = new Set(epochs.filter((e) => e.state === 'retired').map((e) => `${e.compartment}:${e.epoch}`));
   const granters = new Map<string, UserRecord>();
   const keys: [Compartment, Uint8Array][] = [];
+  const older: [Compartment, number, Uint8Array][] = [];
   try {
     for (const g of users.grantsOf(name)) {
-      if (current.get(g.compartment) !== g.epoch) continue;
+      const isCurrent = current.get(g.compartment) === g.epoch;
+      if (!isCurrent && !retired.has(`${g.compartment}:${g.epoch}`)) continue;
       const c = COMPARTMENT_BY_ID.get(g.compartment);
       if (!c) throw new IntegrityError(`user "${name}" holds a grant of an unknown key (${g.compartment})`, RESTORE);
       if (!(ROLE_COMPARTMENTS[record.role] as readonly Compartment[]).includes(c)) {
@@ -102,9 +109,11 @@ export function openUserKeyring(store: Store, vaultId: string, name: string, sec
       }
       let granter = granters.get(g.granted_by);
       if (!granter) {
-        granter = checkedUser(store, vaultId, g.granted_by, secrets.orgSign);
+        granter = checkedUser(store, vaultId, g.granted_by, orgSign);
         granters.set(g.granted_by, granter);
       }
+      // A removed administrator still holds her signing key: what she signs now is not a grant.
+      if (granter.status === 'removed') throw new IntegrityError(`the ${c} key granted to user "${name}" was granted by "${g.granted_by}", who was removed`, RESTORE);
       if (granter.role !== 'admin') throw new IntegrityError(`the ${c} key granted to user "${name}" was granted by "${g.granted_by}", who is not an administrator`, RESTORE);
       const header = { user: name, compartment: c, epoch: g.epoch, grantedBy: g.granted_by };
       const me = { public: record.keys, secret: secrets.keys };
@@ -117,11 +126,16 @@ export function openUserKeyring(store: Store, vaultId: string, name: string, sec
         if (!enrolPk || !(e instanceof IntegrityError)) throw e;
         key = openGrant(vaultId, header, g.sealed, g.sig, me, enrolPk);
       }
-      keys.push([c, key]);
+      if (isCurrent) keys.push([c, key]);
+      else older.push([c, g.epoch, key]);
     }
-    return { keyring: Keyring.of(keys), record };
+    const keyring = Keyring.of(keys);
+    for (const [c] of keys) keyring.setEpoch(c, current.get(COMPARTMENTS[c])!);
+    for (const [c, e, k] of older) keyring.addRetired(c, e, k);
+    return { keyring, record, orgSign };
   } finally {
     for (const [, k] of keys) wipe(k);
+    for (const [, , k] of older) wipe(k);
   }
 }
 
@@ -133,6 +147,12 @@ const signedFromBytes = (vaultId: string, seq: number) => associatedData('schuil
 export function recordSignedFrom(store: Store, vaultId: string, seq: number, orgSeed: Uint8Array): void {
   store.setMeta(SIGNED_FROM, String(seq));
   store.setMeta(SIGNED_FROM_SIG, Buffer.from(signDetached(orgSeed, signedFromBytes(vaultId, seq))).toString('base64'));
+}
+
+/** Signs the same start of signed entries again, with a new organisation key. */
+export function resignSignedFrom(store: Store, vaultId: string, orgSeed: Uint8Array): void {
+  const from = store.getMeta(SIGNED_FROM);
+  if (from !== undefined) recordSignedFrom(store, vaultId, Number(from), orgSeed);
 }
 
 /**

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { isBelowFloor, decodeKdfParams, type KdfProfile } from '../crypto/kdf.js';
-import { Keyring, type Compartment } from '../crypto/keyring.js';
+import { compartmentOf, Keyring, type Compartment } from '../crypto/keyring.js';
 import { loadSodium, wipe } from '../crypto/sodium.js';
 import { ID_RANDOM_BYTES, randomId } from '../core/ids.js';
 import { AccessError, IntegrityError, UsageError } from '../errors.js';
@@ -11,6 +11,7 @@ import { Store } from '../store/store.js';
 import { VaultContext } from './context.js';
 import type { VaultDeps } from './deps.js';
 import { openKeyslot, sealKeyslot } from './keyslots.js';
+import { currentOrgKey } from './org-key.js';
 import { checkedUser, establishFirstAdmin, openUserKeyring, recordSignedFrom } from './users.js';
 import type { UserRecord } from './user-records.js';
 import { UserStore } from '../store/users.js';
@@ -32,6 +33,7 @@ import { armIntegrity, Integrity } from './integrity.js';
 import { joinUser } from './enrolment.js';
 import { UserAdmin } from './user-admin.js';
 import { markLeakForms, rebuildIfOutdated } from './reindex.js';
+import { pendingRotation } from './user-removal.js';
 
 const FORMAT_MARKER = 'schuilnaam-vault';
 
@@ -137,14 +139,14 @@ export class VaultFile {
     const { payload, legacy } = openKeyslot(this.vaultId, slot, passphrase);
     let vault: Vault;
     if ('secrets' in payload) {
-      const { keyring, record } = openUserKeyring(this.store, this.vaultId, slot.user, payload.secrets);
+      const { keyring, record, orgSign } = openUserKeyring(this.store, this.vaultId, slot.user, payload.secrets);
       if (record.role !== slot.role) {
         keyring.destroy();
         throw new IntegrityError(`the keyslot of user "${slot.user}" says ${slot.role}, the user record ${record.role}`, 'the keyslots or users table was changed outside schuilnaam: restore the vault from a backup you trust');
       }
       const ctx = new VaultContext(this.store, keyring, this.vaultId, slot.user, record.role, this.deps.clock, this.deps.random);
       ctx.signSeed = payload.secrets.keys.sign;
-      ctx.orgSign = payload.secrets.orgSign;
+      ctx.orgSign = orgSign;
       ctx.secrets = payload.secrets;
       ctx.worker = record.worker;
       vault = new Vault(this, ctx, this.deps);
@@ -177,7 +179,6 @@ export class VaultFile {
     }
     const ctx = new VaultContext(this.store, s.keyring, this.vaultId, s.user, s.role, this.deps.clock, this.deps.random);
     ctx.signSeed = s.signSeed;
-    ctx.orgSign = s.orgSign;
     ctx.sessionExpires = s.expires;
     if (s.orgSign) {
       // The session holds keys, not rights: a user removed (or whose role
@@ -185,7 +186,8 @@ export class VaultFile {
       // the signed record as it is now.
       let record: UserRecord;
       try {
-        record = checkedUser(this.store, this.vaultId, s.user, s.orgSign);
+        ctx.orgSign = currentOrgKey(this.store, this.vaultId, s.orgSign).pk;
+        record = checkedUser(this.store, this.vaultId, s.user, ctx.orgSign);
       } catch (e) {
         s.keyring.destroy();
         throw e;
@@ -194,8 +196,14 @@ export class VaultFile {
         s.keyring.destroy();
         throw new AccessError(record.status === 'removed' ? `user "${s.user}" was removed from this vault` : `the role of user "${s.user}" changed since this session began`, 'unlock again, or ask an administrator');
       }
+      // Keys replaced since the session began (a user was removed): what it holds opens nothing written since.
+      const stale = new UserStore(this.store).epochs().some((e) => e.state === 'current' && s.keyring.has(compartmentOf(e.compartment)) && s.keyring.epochOf(compartmentOf(e.compartment)) !== e.epoch);
+      if (stale) {
+        s.keyring.destroy();
+        throw new AccessError('the vault\'s keys were replaced since this session began (a user was removed)', 'run "export SCHUILNAAM_SESSION=$(schuilnaam unlock)" for a new session');
+      }
       ctx.worker = record.worker;
-    }
+    } else ctx.orgSign = s.orgSign;
     return new Vault(this, ctx, this.deps);
   }
 
@@ -247,6 +255,12 @@ export class Vault {
     this.rotation = new Rotation(ctx, this.audit, this.cases, this.pseudonyms, this.documents);
     this.workers = new Workers(ctx, this.audit, (id, reason) => this.pseudonyms.retireAllOf(id, reason), this.scanIndex);
     rebuildIfOutdated(ctx, { workers: this.workers, pseudonyms: this.pseudonyms, scanIndex: this.scanIndex, audit: this.audit });
+    const pending = ctx.role === 'admin' ? pendingRotation(ctx) : undefined;
+    if (pending) {
+      ctx.notices.push(
+        `the keys of ${pending.users.map((u) => `"${u}"`).join(', ')} were not all replaced yet (the removal was interrupted); until they are, she can still read what is written: run "schuilnaam user remove ${pending.users[0]}" to finish`,
+      );
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { AccessError, UsageError } from '../../errors.js';
 import { VaultFile } from '../../vault/vault.js';
+import { endUserSessions } from '../../vault/session.js';
 import type { UserView } from '../../vault/user-admin.js';
 import type { Ctx } from '../context.js';
 import { askNewPassphrase, readPassphraseFile, withVault } from '../credentials.js';
@@ -70,6 +71,72 @@ export async function list(ctx: Ctx): Promise<void> {
       s,
     ),
   );
+}
+
+export async function remove(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<void> {
+  const name = args[0]!;
+  const bar = await stepBar(ctx);
+  const r = await withVault(ctx, async (v) => {
+    v.users.checkRemovable(name);
+    if (!opts.yes) {
+      if (!ctx.term.stdinIsTTY) throw new UsageError('removing a user cannot be undone; confirm it with --yes', `run "schuilnaam user remove ${name} --yes"`);
+      if (!(await ctx.term.confirm(`Remove user ${name} and replace every key she held?`))) throw new UsageError('cancelled; nothing was changed');
+    }
+    try {
+      return v.users.remove(name, bar?.update);
+    } finally {
+      bar?.stop();
+    }
+  });
+  // Her sessions on this machine go at once; everyone else's hold replaced keys and must unlock again.
+  const ended = r.rotated ? endUserSessions(ctx.runtimeDir, await vaultIdOf(ctx), name) : 0;
+  const out = {
+    user: r.user,
+    role: r.role,
+    removed: true,
+    keys_replaced: r.rotated ? Object.keys(r.rotated.epochs) : [],
+    records_resealed: r.rotated?.records ?? 0,
+    enrolments_withdrawn: r.rotated?.withdrawn ?? [],
+    sessions_ended: ended,
+  };
+  emit(ctx, out, (d) => {
+    if (r.was === 'pending') return `withdrew the enrolment of ${d.user} (${d.role}); the code opens nothing now`;
+    const lines = [
+      `${r.was === 'removed' ? 'finished removing' : 'removed'} ${d.user} (${d.role}): replaced the ${d.keys_replaced.join(', ')} keys and sealed ${d.records_resealed} records again`,
+      'sessions opened before this hold the old keys: unlock again',
+    ];
+    if (d.enrolments_withdrawn.length > 0) lines.push(`enrolment codes not used yet were withdrawn (they held the old keys): add ${d.enrolments_withdrawn.join(', ')} again`);
+    return lines;
+  });
+}
+
+/** A progress bar per step on stderr when a person is watching (a TTY, no --json). */
+async function stepBar(ctx: Ctx): Promise<{ update: (step: string, done: number, total: number) => void; stop: () => void } | undefined> {
+  if (!ctx.term.stderrIsTTY || ctx.json) return undefined;
+  const { SingleBar, Presets } = (await import('cli-progress')).default;
+  const bar = new SingleBar({ format: 're-sealing {step} [{bar}] {value}/{total}', stream: ctx.term.io.stderr as NodeJS.WriteStream, clearOnComplete: true, hideCursor: true }, Presets.shades_classic);
+  let step = '';
+  return {
+    update: (s, done, total) => {
+      if (s !== step) {
+        if (step !== '') bar.stop();
+        step = s;
+        bar.start(total, done, { step: s });
+      } else bar.update(done + 1, { step: s });
+    },
+    stop: () => {
+      if (step !== '') bar.stop();
+    },
+  };
+}
+
+async function vaultIdOf(ctx: Ctx): Promise<string> {
+  const file = await VaultFile.open(ctx.vaultPath, ctx.deps);
+  try {
+    return file.vaultId;
+  } finally {
+    file.close();
+  }
 }
 
 export async function whoami(ctx: Ctx): Promise<void> {

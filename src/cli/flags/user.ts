@@ -7,7 +7,7 @@ type Examples = [comment: string, command: string][];
 type Register = {
   about: (text: string, examples: Examples) => string;
   /** The action that loads user.ts and runs the named function. */
-  run: (fn: 'add' | 'join' | 'list' | 'whoami') => (...args: unknown[]) => Promise<void>;
+  run: (fn: 'add' | 'join' | 'list' | 'remove' | 'whoami') => (...args: unknown[]) => Promise<void>;
 };
 
 export function registerUserCommands(program: Command, { about, run }: Register): void {
@@ -67,6 +67,23 @@ export function registerUserCommands(program: Command, { about, run }: Register)
       ]),
     )
     .action(run('list'));
+
+  user
+    .command('remove')
+    .summary('remove a user and replace every key she held (administrators only)')
+    .addHelpText(
+      'before',
+      about(
+        'Remove a user: her keyslot and grants are deleted at once, then every key her role held is replaced and every record under it sealed again, so a copy of her keyslot or an old session opens nothing written from then on. What she already read cannot be un-read. If the run is interrupted, run the same command again to finish. Other sessions must unlock again afterwards. A user who never joined only loses her enrolment code.',
+        [
+          ['remove a caseworker who left; asks for confirmation', 'schuilnaam user remove noor'],
+          ['in a script', 'schuilnaam user remove noor --yes --json'],
+        ],
+      ),
+    )
+    .argument('<name>', 'the user to remove')
+    .option('--yes', 'do not ask for confirmation')
+    .action(run('remove'));
 
   user
     .command('whoami')
