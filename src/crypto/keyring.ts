@@ -166,7 +166,8 @@ export class Keyring {
     const bad = () => new IntegrityError('keyring has an unknown layout');
     if (bytes.length >= 2 && bytes[0] === KEYRING_VERSION_EPOCHS) {
       const n = bytes[1]!;
-      if (bytes.length !== 2 + n * ENTRY_V2) throw bad();
+      // encode() writes format 2 only for a keyring with a key of a later epoch or a retired key.
+      if (n === 0 || bytes.length !== 2 + n * ENTRY_V2) throw bad();
       const ring = new Keyring();
       for (let i = 0; i < n; i++) {
         const at = 2 + i * ENTRY_V2;

@@ -250,6 +250,17 @@ export class Store {
     this.hasher = hasher;
   }
 
+  /**
+   * Called at the start of every outermost write transaction, before
+   * anything is read or written: the vault refuses there to write under keys
+   * that were replaced since it was unlocked (another process removed a user).
+   */
+  private writeGuard: (() => void) | undefined;
+
+  setWriteGuard(guard: () => void): void {
+    this.writeGuard = guard;
+  }
+
   hasSeal(): boolean {
     return this.get('SELECT 1 FROM integrity_seal WHERE id = 1') !== undefined;
   }
@@ -445,6 +456,7 @@ export class Store {
     try {
       return this.db
         .transaction(() => {
+          if (outermost) this.writeGuard?.();
           if (outermost) this.checkSealBeforeWriting();
           const result = fn();
           // Every change ends with a fresh seal over the tables and the audit head.

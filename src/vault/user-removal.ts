@@ -30,6 +30,11 @@ export interface Removal {
   rotated: RotationResult | null;
 }
 
+/** What an administrator is told at unlock while a removal is unfinished. */
+export function pendingNotice(p: Pending): string {
+  return `the keys of ${p.users.map((u) => `"${u}"`).join(', ')} were not all replaced yet (the removal was interrupted); until they are, she can still read what is written: run "schuilnaam user remove ${p.users[0]}" to finish`;
+}
+
 export function pendingRotation(ctx: VaultContext): Pending | undefined {
   const text = ctx.store.getMeta(PENDING);
   return text === undefined ? undefined : (JSON.parse(text) as Pending);
@@ -86,6 +91,9 @@ export function finishRotation(ctx: VaultContext, progress?: Progress): Rotation
     if (!now) return null;
     const result = rotateKeys(ctx, now.compartments, now.users, progress);
     new RekeyStore(ctx.store).deleteMeta(PENDING);
+    // Told at unlock that this was left to do: it is done now.
+    const told = ctx.notices.indexOf(pendingNotice(now));
+    if (told !== -1) ctx.notices.splice(told, 1);
     return result;
   });
 }

@@ -33,7 +33,7 @@ import { armIntegrity, Integrity } from './integrity.js';
 import { joinUser } from './enrolment.js';
 import { UserAdmin } from './user-admin.js';
 import { markLeakForms, rebuildIfOutdated } from './reindex.js';
-import { pendingRotation } from './user-removal.js';
+import { pendingNotice, pendingRotation } from './user-removal.js';
 
 const FORMAT_MARKER = 'schuilnaam-vault';
 
@@ -94,6 +94,12 @@ export function vaultExists(file: string): boolean {
   return fs.existsSync(file);
 }
 
+/** Refuses (exit 3) a keyring holding a key of an older generation than the vault's current one. */
+function refuseStaleKeys(store: Store, keyring: Keyring, message: string, hint: string): void {
+  const stale = new UserStore(store).epochs().some((e) => e.state === 'current' && keyring.has(compartmentOf(e.compartment)) && keyring.epochOf(compartmentOf(e.compartment)) !== e.epoch);
+  if (stale) throw new AccessError(message, hint);
+}
+
 /** A vault file that has been opened and recognised, but not unlocked. */
 export class VaultFile {
   private constructor(
@@ -147,7 +153,8 @@ export class VaultFile {
       const ctx = new VaultContext(this.store, keyring, this.vaultId, slot.user, record.role, this.deps.clock, this.deps.random);
       ctx.signSeed = payload.secrets.keys.sign;
       ctx.orgSign = orgSign;
-      ctx.secrets = payload.secrets;
+      // passwd seals the keyslot again with today's organisation key as its anchor.
+      ctx.secrets = { ...payload.secrets, orgSign };
       ctx.worker = record.worker;
       vault = new Vault(this, ctx, this.deps);
     } else {
@@ -197,10 +204,11 @@ export class VaultFile {
         throw new AccessError(record.status === 'removed' ? `user "${s.user}" was removed from this vault` : `the role of user "${s.user}" changed since this session began`, 'unlock again, or ask an administrator');
       }
       // Keys replaced since the session began (a user was removed): what it holds opens nothing written since.
-      const stale = new UserStore(this.store).epochs().some((e) => e.state === 'current' && s.keyring.has(compartmentOf(e.compartment)) && s.keyring.epochOf(compartmentOf(e.compartment)) !== e.epoch);
-      if (stale) {
+      try {
+        refuseStaleKeys(this.store, s.keyring, 'the vault\'s keys were replaced since this session began (a user was removed)', 'run "export SCHUILNAAM_SESSION=$(schuilnaam unlock)" for a new session');
+      } catch (e) {
         s.keyring.destroy();
-        throw new AccessError('the vault\'s keys were replaced since this session began (a user was removed)', 'run "export SCHUILNAAM_SESSION=$(schuilnaam unlock)" for a new session');
+        throw e;
       }
       ctx.worker = record.worker;
     } else ctx.orgSign = s.orgSign;
@@ -254,13 +262,11 @@ export class Vault {
     this.documents = new Documents(ctx, this.audit, this.cases);
     this.rotation = new Rotation(ctx, this.audit, this.cases, this.pseudonyms, this.documents);
     this.workers = new Workers(ctx, this.audit, (id, reason) => this.pseudonyms.retireAllOf(id, reason), this.scanIndex);
+    // Another process may replace the keys while this one runs (user remove): never write under retired ones.
+    if (ctx.orgSign) ctx.store.setWriteGuard(() => refuseStaleKeys(ctx.store, ctx.keyring, 'the vault\'s keys were replaced while this command ran (a user was removed)', 'run the command again'));
     rebuildIfOutdated(ctx, { workers: this.workers, pseudonyms: this.pseudonyms, scanIndex: this.scanIndex, audit: this.audit });
     const pending = ctx.role === 'admin' ? pendingRotation(ctx) : undefined;
-    if (pending) {
-      ctx.notices.push(
-        `the keys of ${pending.users.map((u) => `"${u}"`).join(', ')} were not all replaced yet (the removal was interrupted); until they are, she can still read what is written: run "schuilnaam user remove ${pending.users[0]}" to finish`,
-      );
-    }
+    if (pending) ctx.notices.push(pendingNotice(pending));
   }
 
   /**

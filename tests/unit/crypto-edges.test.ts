@@ -139,8 +139,61 @@ describe('kdf parameter checks', () => {
 
 describe('keyring decoding', () => {
   it('names the problem for every malformed keyring', () => {
-    for (const bytes of [new Uint8Array(0), Uint8Array.from([1]), Uint8Array.from([2, 0]), Uint8Array.from([1, 1, 1])]) {
+    for (const bytes of [new Uint8Array(0), Uint8Array.from([1]), Uint8Array.from([2, 0]), Uint8Array.from([3, 0]), Uint8Array.from([1, 1, 1])]) {
       const e = caught(() => Keyring.decode(bytes));
+      expect(e).toBeInstanceOf(IntegrityError);
+      expect(e.message).toBe('keyring has an unknown layout');
+    }
+  });
+
+  // Format 2 (after a user was removed): each key with its epoch, and retired keys.
+  const k = (b: number) => new Uint8Array(32).fill(b);
+  const rotated = () => {
+    const ring = Keyring.of([
+      ['audit', k(1)],
+      ['scan', k(2)],
+    ]);
+    ring.setEpoch('audit', 3);
+    ring.addRetired('audit', 2, k(9));
+    ring.addRetired('casefacing', 1, k(8));
+    return ring;
+  };
+
+  it('format 2 keeps each key, its epoch and the retired keys through encode and decode', () => {
+    const bytes = rotated().encode();
+    expect(bytes[0]).toBe(2);
+    expect(bytes.length).toBe(2 + 4 * 36);
+    expect(Keyring.encodedLength(Uint8Array.from([...bytes, 7, 7]))).toBe(bytes.length);
+    const back = Keyring.decode(bytes);
+    expect(back.compartments()).toEqual(['audit', 'scan']);
+    expect([back.epochOf('audit'), back.epochOf('scan')]).toEqual([3, 1]);
+    expect(back.keyAt('audit', 3)).toEqual(k(1));
+    expect(back.keyAt('audit', 2)).toEqual(k(9));
+    expect(back.keyAt('audit', 1)).toBeUndefined();
+    expect(back.keyAt('casefacing', 1)).toEqual(k(8));
+    expect(back.get('casefacing')).toBeUndefined();
+    expect(back.allKeysOf('audit')).toEqual([k(1), k(9)]);
+    // A subset keeps only the retired keys of its compartments.
+    expect(back.subset(['audit']).retiredKeys()).toEqual([['audit', 2, k(9)]]);
+  });
+
+  it('a keyring of epoch-1 keys only is still written as format 1 (what keyslots before users and roles hold)', () => {
+    const ring = Keyring.of([['audit', k(1)]]);
+    ring.setEpoch('audit', 1);
+    expect(ring.encode()[0]).toBe(1);
+    expect(Keyring.encodedLength(ring.encode())).toBe(2 + 33);
+  });
+
+  it('refuses a format-2 keyring with epoch 0, an unknown flag, two current keys of one compartment, an unknown compartment or a wrong length', () => {
+    const good = rotated().encode();
+    const bad = (edit: (b: Uint8Array) => Uint8Array) => caught(() => Keyring.decode(edit(Uint8Array.from(good))));
+    for (const e of [
+      bad((b) => ((b[3] = 0), (b[4] = 0), b)), // first entry's epoch 0
+      bad((b) => ((b[5] = 2), b)), // flag neither 0 nor 1
+      bad((b) => ((b[2 + 36] = b[2]!), b)), // second current key of the same compartment
+      bad((b) => ((b[2] = 99), b)), // unknown compartment
+      bad((b) => b.subarray(0, b.length - 1)),
+    ]) {
       expect(e).toBeInstanceOf(IntegrityError);
       expect(e.message).toBe('keyring has an unknown layout');
     }

@@ -9,6 +9,7 @@ import type { Keyring } from '../../src/crypto/keyring.js';
 import { AccessError, IntegrityError } from '../../src/errors.js';
 import { addUser, joinUser } from '../../src/vault/enrolment.js';
 import { openField } from '../../src/vault/sealing.js';
+import { openKeyslot } from '../../src/vault/keyslots.js';
 import { ScanIndex } from '../../src/vault/scan-index.js';
 import { VaultFile, type Vault } from '../../src/vault/vault.js';
 import { VaultContext } from '../../src/vault/context.js';
@@ -234,5 +235,38 @@ describe('removing an administrator replaces the organisation key', () => {
     ]);
     expect(admin2.verify().problems).toEqual([]);
     await expect(bench.unlock(file, 'ada', PASSES.ada)).rejects.toThrow('no user "ada" in this vault');
+  });
+
+  it('passwd seals the keyslot again with today\'s organisation key as its anchor', async () => {
+    bench.closeAll();
+    const sven = await bench.unlock(file, 'sven', PASSES.sven);
+    const slot = () => sven.ctx.store.keyslotByUser('sven')!;
+    const anchor = (pass: Uint8Array) => {
+      const { payload } = openKeyslot(sven.ctx.vaultId, slot(), pass);
+      return 'secrets' in payload ? Buffer.from(payload.secrets.orgSign) : undefined;
+    };
+    const today = Buffer.from(sven.ctx.orgSign!);
+    expect(anchor(PASSES.sven)!.equals(today)).toBe(false);
+    const next = enc('sven kiest een nieuwe wachtzin');
+    sven.changePassphrase(next);
+    expect(anchor(next)!.equals(today)).toBe(true);
+  });
+});
+
+describe('a process that keeps running while another removes a user', () => {
+  it('writes nothing under the replaced keys: its next write is refused, naming why', async () => {
+    bench.closeAll();
+    const copy = await copyOfVault('two-processes.db');
+    const early = await bench.unlock(copy);
+    const late = await bench.unlock(copy);
+    late.users.remove('mila');
+    expect(() => early.workers.add({ first_name: 'Bram', last_name: 'Wolderink', email: 'bram@voorbeeld.nl', team: 'Team Zuid' })).toThrow(
+      "the vault's keys were replaced while this command ran (a user was removed)",
+    );
+    expect(late.workers.list().map((x) => x.last_name)).not.toContain('Wolderink');
+    // The one that replaced the keys goes on with the new ones.
+    const id = late.workers.add({ first_name: 'Bram', last_name: 'Wolderink', email: 'bram@voorbeeld.nl', team: 'Team Zuid' });
+    expect(late.workers.show(id).last_name).toBe('Wolderink');
+    expect(late.verify().problems).toEqual([]);
   });
 });
