@@ -211,6 +211,22 @@ describe('after user remove, the users who stay work on, and everything verifies
   });
 });
 
+describe('an entry in the name of a removed user', () => {
+  it('is caught even with a valid MAC and her own signature (her signing key in someone else\'s hands)', async () => {
+    const copy = await copyOfVault('after-removal-entry.db');
+    const v = await bench.unlock(copy);
+    const seq = (v.ctx.cases.lastAudit()?.seq ?? 0) + 1;
+    const removedAt = [...v.ctx.cases.iterateAudit()].find((r) => r.action === 'user.remove' && r.subject === 'noor')!.seq;
+    // The current audit key (any user who stays holds it) and noor's signing seed.
+    const ctx = new VaultContext(v.ctx.store, v.ctx.keyring, v.ctx.vaultId, 'noor', 'caseworker', () => new Date(), v.ctx.random);
+    ctx.signSeed = noorOld.ctx.signSeed;
+    v.ctx.store.transaction(() => new AuditLog(ctx).append('pseudonym.get', 'vault', {}));
+    const report = v.audit.verify();
+    expect(report.problems).toEqual([`audit entry ${seq}: was written by "noor" after that user was removed (entry ${removedAt})`]);
+    expect(report.first_broken).toBe(seq);
+  });
+});
+
 describe('removing an administrator replaces the organisation key', () => {
   it('the others still unlock with their own passphrase (following the key chain), and user records check against the new key only', async () => {
     bench.closeAll();
