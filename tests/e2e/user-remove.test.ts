@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { execFileSync } from 'node:child_process';
+import { BIN, json, makeSandbox, ROOT, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { expectCleanError, expectOk } from '../helpers/expect.js';
 
 const ok = expectOk;
@@ -173,5 +174,35 @@ describe('a removal interrupted, finished by running it again', () => {
     ok(await as('mila', ['pseudonym', 'get', '--case', CASE]));
     ok(await as('mila', ['audit', 'verify']));
     expectCleanError(await sb.runP(['user', 'remove', name, '--yes']), 2, new RegExp(`user "${name}" was already removed`, 'u'));
+  }, 120_000);
+});
+
+// On a real pseudo-terminal: the helper waits for the question before it answers.
+function onTerminal(answers: [string, string][], args: string[]): RunResult {
+  try {
+    const stdout = execFileSync('python3', [path.join(ROOT, 'tests', 'helpers', 'pty-run.py'), JSON.stringify(answers), '--', process.execPath, BIN, ...args], {
+      env: { ...sb.env, NO_COLOR: '1' },
+      cwd: sb.dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { stdout, stderr: '', exitCode: 0 };
+  } catch (e) {
+    const err = e as { stdout?: string; status?: number | null };
+    return { stdout: String(err.stdout ?? ''), stderr: '', exitCode: err.status ?? -1 };
+  }
+}
+
+describe('user remove on a terminal', () => {
+  it('asks first: "no" changes nothing (exit 2); "yes" removes, with a progress bar per table', async () => {
+    const no = onTerminal([['Remove user mila and replace every key she held?', 'n']], ['user', 'remove', 'mila', '--passphrase-file', sb.passFile]);
+    expect(no.exitCode).toBe(2);
+    expect(no.stdout).toContain('cancelled; nothing was changed');
+    expect(await statusOf('mila')).toBe('active');
+    const yes = onTerminal([['Remove user mila and replace every key she held?', 'y']], ['user', 'remove', 'mila', '--passphrase-file', sb.passFile]);
+    expect(yes.exitCode, yes.stdout).toBe(0);
+    expect(yes.stdout).toMatch(/re-sealing workers \[/u);
+    expect(yes.stdout).toMatch(/removed mila \(caseworker\): replaced the casefacing, scan, audit keys/u);
+    expect(await statusOf('mila')).toBe('removed');
   }, 120_000);
 });
