@@ -119,6 +119,10 @@ export function rotateKeys(ctx: VaultContext, rotate: readonly Compartment[], re
         }
       }
       if (R.has('blind')) {
+        const was = oldWorkers.blindIndexesOf(w);
+        if (!sameCell(was.email, row.bi_email) || !sameCell(was.employeeNo, row.bi_employee_no)) {
+          throw new Error(`worker ${row.id}: its blind indexes are not the ones its record gives; nothing was changed`);
+        }
         const bi = newWorkers.blindIndexesOf(w);
         values.bi_email = bi.email;
         values.bi_employee_no = bi.employeeNo;
@@ -133,15 +137,16 @@ export function rotateKeys(ctx: VaultContext, rotate: readonly Compartment[], re
   });
 
   if (R.has('casefacing')) {
-    const tables: [string, string[], ((id: string, plain: Record<string, string>) => Record<string, Cell>) | undefined][] = [
-      ['teams', ['name', 'settings'], (_id, p) => ({ name_index: next.lookup('team', teamKey(p.name!)) })],
-      ['cases', ['reference', 'team', 'risk'], (_id, p) => ({ ref_index: next.lookup('case', caseReferenceKey(p.reference!)) })],
+    // Each table's sealed columns, and the lookup hash computed from one of them (domain, key of the plaintext).
+    const tables: [string, string[], { column: string; domain: string; of: string; key: (plain: string) => string } | undefined][] = [
+      ['teams', ['name', 'settings'], { column: 'name_index', domain: 'team', of: 'name', key: teamKey }],
+      ['cases', ['reference', 'team', 'risk'], { column: 'ref_index', domain: 'case', of: 'reference', key: caseReferenceKey }],
       ['compromises', ['details'], undefined],
-      ['pseudonyms', ['name', 'formal', 'end_reason'], (_id, p) => ({ name_index: next.lookup('pseudonym', pseudonymKey(p.name!)) })],
+      ['pseudonyms', ['name', 'formal', 'end_reason'], { column: 'name_index', domain: 'pseudonym', of: 'name', key: pseudonymKey }],
       ['documents', ['record'], undefined],
     ];
-    for (const [table, columns, indexes] of tables) {
-      const rows = rekey.rows(table, 'id', columns);
+    for (const [table, columns, lookup] of tables) {
+      const rows = rekey.rows(table, 'id', lookup ? [...columns, lookup.column] : columns);
       rows.forEach((r, i) => {
         progress(table, i, rows.length);
         const id = r.id as string;
@@ -156,7 +161,15 @@ export function rotateKeys(ctx: VaultContext, rotate: readonly Compartment[], re
           plain[col] = openField(old.get('casefacing')!, box as Uint8Array, { table, column: col, rowId: id });
           values[col] = sealField(ring.get('casefacing')!, plain[col]!, { table, column: col, rowId: id }, ctx.random);
         }
-        rekey.update(table, 'id', id, { ...values, ...(indexes ? indexes(id, plain) : {}) });
+        if (lookup) {
+          const key = lookup.key(plain[lookup.of]!);
+          // Computed the same way under the old key, it must be the stored one: else finding this record would break.
+          if (!Buffer.from(ctx.lookup(lookup.domain, key)).equals(Buffer.from(r[lookup.column] as Uint8Array))) {
+            throw new Error(`${table} ${id}: its lookup hash is not the one its plaintext gives; nothing was changed`);
+          }
+          values[lookup.column] = next.lookup(lookup.domain, key);
+        }
+        rekey.update(table, 'id', id, values);
         records++;
         faultPoint('resealed');
       });
@@ -224,6 +237,10 @@ export function rotateKeys(ctx: VaultContext, rotate: readonly Compartment[], re
   ctx.orgSign = next.orgSign;
   ring.destroy();
   return { epochs, records, grants, withdrawn };
+}
+
+function sameCell(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  return a === null || b === null ? a === b : Buffer.from(a).equals(Buffer.from(b));
 }
 
 /**
