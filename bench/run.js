@@ -7,6 +7,7 @@ const BENCHMARKS = {
   pseudonyms: () => import('./pseudonyms.js'),
   scan: () => import('./scan.js'),
   render: () => import('./render.js'),
+  users: () => import('./users.js'),
 };
 
 const args = process.argv.slice(2);
