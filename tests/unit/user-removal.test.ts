@@ -10,6 +10,9 @@ import { AccessError, IntegrityError } from '../../src/errors.js';
 import { addUser, joinUser } from '../../src/vault/enrolment.js';
 import { openField } from '../../src/vault/sealing.js';
 import { openKeyslot } from '../../src/vault/keyslots.js';
+import { makeGrant } from '../../src/vault/user-records.js';
+import { UserStore } from '../../src/store/users.js';
+import { COMPARTMENTS } from '../../src/crypto/keyring.js';
 import { ScanIndex } from '../../src/vault/scan-index.js';
 import { VaultFile, type Vault } from '../../src/vault/vault.js';
 import { VaultContext } from '../../src/vault/context.js';
@@ -27,6 +30,7 @@ const w: Record<string, string> = {};
 let noorOld: { keyring: Keyring; ctx: VaultContext };
 let savedRows: { keyslot: Record<string, unknown>; grants: Record<string, unknown>[] };
 let token: string;
+let adaSeed: Uint8Array;
 
 async function join(name: keyof typeof PASSES, role: string, worker?: string): Promise<void> {
   const added = addUser(admin.ctx, admin.audit, { name, role, ...(worker ? { worker } : {}) });
@@ -230,7 +234,9 @@ describe('an entry in the name of a removed user', () => {
 describe('removing an administrator replaces the organisation key', () => {
   it('the others still unlock with their own passphrase (following the key chain), and user records check against the new key only', async () => {
     bench.closeAll();
-    const adaBefore = (await bench.unlock(file, 'ada', PASSES.ada)).ctx.orgSign!;
+    const ada = await bench.unlock(file, 'ada', PASSES.ada);
+    const adaBefore = new Uint8Array(ada.ctx.orgSign!);
+    adaSeed = new Uint8Array(ada.ctx.signSeed!);
     const v = await bench.unlock(file);
     const r = v.users.remove('ada');
     expect(Object.keys(r.rotated!.epochs).sort()).toEqual(['audit', 'blind', 'casefacing', 'identity', 'org', 'scan']);
@@ -251,6 +257,23 @@ describe('removing an administrator replaces the organisation key', () => {
     ]);
     expect(admin2.verify().problems).toEqual([]);
     await expect(bench.unlock(file, 'ada', PASSES.ada)).rejects.toThrow('no user "ada" in this vault');
+  });
+
+  it('a grant signed by the removed administrator (she kept her signing key) is refused: no key of her choosing is used', async () => {
+    const copy = await copyOfVault('ada-grant.db');
+    const v = await bench.unlock(copy);
+    const sven = v.users.list().find((u) => u.user === 'sven')!;
+    expect(sven.status).toBe('active');
+    const row = new UserStore(v.ctx.store).user('sven')!;
+    const epoch = v.ctx.keyring.epochOf('identity');
+    bench.closeAll();
+    const chosen = new Uint8Array(32).fill(7);
+    const g = makeGrant(v.ctx.vaultId, { user: 'sven', compartment: 'identity', epoch, grantedBy: 'ada' }, { box: row.box_pk, sign: row.sign_pk }, chosen, adaSeed);
+    const db = openAsAttacker(copy);
+    db.prepare('DELETE FROM grants WHERE user = ? AND compartment = ? AND epoch = ?').run('sven', COMPARTMENTS.identity, epoch);
+    db.prepare('INSERT INTO grants (user, compartment, epoch, sealed, granted_by, granted_at, sig) VALUES (?, ?, ?, ?, ?, ?, ?)').run('sven', COMPARTMENTS.identity, epoch, g.sealed, 'ada', '2026-12-07T10:00:00.000Z', g.sig);
+    db.close();
+    await expect(bench.unlock(copy, 'sven', PASSES.sven)).rejects.toThrow('the identity key granted to user "sven" was granted by "ada", who was removed');
   });
 
   it('passwd seals the keyslot again with today\'s organisation key as its anchor', async () => {
