@@ -19,6 +19,10 @@ export default {
     'src/vault/scanner.ts',
     'src/vault/scan-index.ts',
     'src/vault/integrity.ts',
+    // Users and roles (issue #9): replacing keys after a user is removed.
+    'src/vault/key-rotation.ts',
+    'src/vault/user-removal.ts',
+    'src/vault/org-key.ts',
   ],
   // Module-level code (SQL schema text, lookup tables, constants) runs once per
   // test file, so each such "static" mutant needs the whole suite reloaded:
