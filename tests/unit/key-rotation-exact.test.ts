@@ -9,6 +9,7 @@ import { addUser, joinUser } from '../../src/vault/enrolment.js';
 import { Scanner } from '../../src/vault/scanner.js';
 import { scanEpochOf } from '../../src/vault/scan-index.js';
 import { UserStore } from '../../src/store/users.js';
+import { openField } from '../../src/vault/sealing.js';
 import { VaultFile, type Vault } from '../../src/vault/vault.js';
 import { makeBench, type Bench } from '../helpers/inproc.js';
 
@@ -18,6 +19,7 @@ const MILA = enc('mila kiest een andere wachtzin');
 const SVEN = enc('sven zijn wachtzin voor security');
 
 let bench: Bench;
+let retired = '';
 beforeAll(async () => {
   await loadSodium();
   bench = makeBench('schuilnaam-rotation-');
@@ -44,8 +46,12 @@ async function setUp(): Promise<{ file: string; admin: Vault; w: Record<string, 
   w.ilse = admin.workers.add({ first_name: 'Ilse', last_name: 'Vermaat', email: 'ilse@voorbeeld.nl', team: 'Team Noord' });
   admin.cases.add('JB-1', 'Team Noord', 'normal');
   admin.cases.assign('JB-1', w.mila);
+  admin.teams.set('Team Noord', { code_prefix: 'NR' });
   const p = admin.pseudonyms.get('JB-1', w.mila);
   admin.resolve(p.pseudonym, 'reden van voor de vervanging');
+  // A leaked name: a compromise record, and a retired pseudonym the gate must keep finding.
+  admin.rotation.rotate({ pseudonym: p.pseudonym }, { reason: 'gelekt' });
+  retired = p.pseudonym;
   admin.workers.offboard(w.ilse);
   await join(file, admin, 'noor', 'caseworker', NOOR, w.noor);
   await join(file, admin, 'mila', 'caseworker', MILA, w.mila);
@@ -63,8 +69,13 @@ describe('the keys after removing a caseworker', () => {
     expect(r.rotated!.withdrawn).toEqual([]);
     // admin: 6 current keys + retired audit, scan and case-facing; mila: 3 current + retired audit and scan.
     expect(r.rotated!.grants).toBe(6 + 3 + 3 + 2);
-    // 3 workers' teams, 1 case, 1 pseudonym.
-    expect(r.rotated!.records).toBe(5);
+    // 3 workers' teams, 1 team, 1 case, 1 compromise, 2 pseudonyms (the leaked one and its successor).
+    expect(r.rotated!.records).toBe(8);
+    // Grants: none for her; exactly her role's keys and the retired ones it keeps for the others.
+    const grants = (u: string) => new UserStore(admin.ctx.store).grantsOf(u).map((g) => `${g.compartment}:${g.epoch}`);
+    expect(grants('noor')).toEqual([]);
+    expect(grants('mila')).toEqual(['2:2', '4:1', '4:2', '5:1', '5:2']);
+    expect(grants('admin')).toEqual(['1:1', '2:1', '2:2', '3:1', '4:1', '4:2', '5:1', '5:2', '6:1']);
     const epochs = new UserStore(admin.ctx.store).epochs().map((e) => [e.compartment, e.epoch, e.state]);
     expect(epochs).toEqual([
       [1, 1, 'current'],
@@ -176,6 +187,111 @@ describe('the keys after removing a caseworker', () => {
     const r = admin.users.remove('noor');
     expect(r.rotated!.withdrawn).toEqual(['joris']);
     expect(new UserStore(admin.ctx.store).enrolments()).toEqual([]);
+  });
+});
+
+const CASEFACING: [string, string[]][] = [
+  ['workers', ['team']],
+  ['teams', ['name', 'settings']],
+  ['cases', ['reference', 'team', 'risk']],
+  ['compromises', ['details']],
+  ['pseudonyms', ['name', 'formal', 'end_reason']],
+];
+
+/** How many sealed case-facing cells open with `key`, and how many there are. */
+function opened(v: Vault, key: Uint8Array): { opened: number; cells: number } {
+  let n = 0;
+  let cells = 0;
+  for (const [table, columns] of CASEFACING) {
+    for (const row of v.ctx.store.all<Record<string, Uint8Array | string | null>>(`SELECT id, ${columns.join(', ')} FROM ${table}`)) {
+      for (const column of columns) {
+        const box = row[column];
+        if (box === null || box === undefined) continue;
+        cells++;
+        try {
+          openField(key, box as Uint8Array, { table, column, rowId: row.id as string });
+          n++;
+        } catch {
+          /* sealed under another key */
+        }
+      }
+    }
+  }
+  return { opened: n, cells };
+}
+
+describe('the records after removing a caseworker', () => {
+  it('every case-facing cell of every table opens under the new key, none under the old', async () => {
+    const { admin } = await setUp();
+    const oldKey = new Uint8Array(admin.ctx.keyring.get('casefacing')!);
+    const before = opened(admin, oldKey);
+    expect(before.opened).toBe(before.cells);
+    expect(before.cells).toBe(3 + 2 + 3 + 1 + 5);
+    admin.users.remove('noor');
+    expect(opened(admin, admin.ctx.keyring.get('casefacing')!)).toEqual(before);
+    expect(opened(admin, oldKey).opened).toBe(0);
+    // Found again by what the lookup hashes were computed from.
+    expect(admin.teams.list().map((t) => [t.name, t.settings.code_prefix])).toEqual([['Team Noord', 'NR']]);
+    expect(admin.cases.show('JB-1').reference).toBe('JB-1');
+  });
+
+  it('a retired pseudonym is still stopped by the gate', async () => {
+    const { admin } = await setUp();
+    admin.users.remove('noor');
+    const found = (await new Scanner(admin.scanIndex).scan([{ location: 'brief', text: `Groet, ${retired}` }])).findings;
+    expect(found.map((f) => [f.kind, f.text])).toEqual([['pseudonym-retired', retired]]);
+  });
+});
+
+describe('user remove, unfinished and finished', () => {
+  it('a user who never joined: her enrolment is withdrawn, nothing else changes', async () => {
+    const { admin } = await setUp();
+    addUser(admin.ctx, admin.audit, { name: 'joris', role: 'security' });
+    const epochs = new UserStore(admin.ctx.store).epochs();
+    expect(admin.users.remove('joris')).toEqual({ user: 'joris', role: 'security', was: 'pending', rotated: null });
+    expect(new UserStore(admin.ctx.store).enrolment('joris')).toBeUndefined();
+    expect(new UserStore(admin.ctx.store).epochs()).toEqual(epochs);
+    expect(admin.audit.entries().at(-1)).toMatchObject({ action: 'user.withdraw', subject: 'joris', details: { role: 'security' } });
+  });
+
+  it('interrupted while sealing: she is out, the keys are not replaced yet, the administrator is told; the second run finishes', async () => {
+    const { file, admin } = await setUp();
+    const stop = () => {
+      throw new Error('interrupted');
+    };
+    expect(() => admin.users.remove('noor', stop)).toThrow('interrupted');
+    expect(new UserStore(admin.ctx.store).user('noor')!.status).toBe('removed');
+    expect(new UserStore(admin.ctx.store).epochs().filter((e) => e.state === 'current').every((e) => e.epoch === 1)).toBe(true);
+    bench.closeAll();
+    const again = await bench.unlock(file);
+    const notice = 'the keys of "noor" were not all replaced yet (the removal was interrupted); until they are, she can still read what is written: run "schuilnaam user remove noor" to finish';
+    expect(again.ctx.notices).toEqual([notice]);
+    expect(() => addUser(again.ctx, again.audit, { name: 'nieuw', role: 'caseworker' })).toThrow('the removal of "noor" is not finished');
+    const steps: string[] = [];
+    const r = again.users.remove('noor', (step, done, total) => steps.push(`${step} ${done}/${total}`));
+    expect(r.was).toBe('removed');
+    expect(r.rotated!.epochs).toEqual({ casefacing: 2, scan: 2, audit: 2 });
+    expect(steps.slice(0, 3)).toEqual(['workers 0/3', 'workers 1/3', 'workers 2/3']);
+    expect(steps).toContain('pseudonyms 1/2');
+    expect(again.ctx.notices).toEqual([]);
+    bench.closeAll();
+    expect((await bench.unlock(file)).ctx.notices).toEqual([]);
+  });
+
+  it('two removals, the first unfinished: one run replaces what both held', async () => {
+    const { file, admin } = await setUp();
+    await join(file, admin, 'sven', 'security', SVEN);
+    expect(() =>
+      admin.users.remove('noor', () => {
+        throw new Error('interrupted');
+      }),
+    ).toThrow('interrupted');
+    bench.closeAll();
+    const again = await bench.unlock(file);
+    const r = again.users.remove('sven');
+    expect(r.rotated!.epochs).toEqual({ casefacing: 2, scan: 2, audit: 2, identity: 2, blind: 2 });
+    expect(again.audit.entries().at(-1)).toMatchObject({ action: 'keys.rotate', details: { after_removing: ['noor', 'sven'] } });
+    expect(again.verify().problems).toEqual([]);
   });
 });
 
