@@ -74,7 +74,7 @@ export class RekeyStore {
     this.s.run('DELETE FROM meta WHERE key = ?', key);
   }
 
-  deleteKeyslotOf(user: string): boolean {
-    return this.s.run('DELETE FROM keyslots WHERE user = ?', user).changes > 0;
+  deleteKeyslotOf(user: string): void {
+    this.s.run('DELETE FROM keyslots WHERE user = ?', user);
   }
 }

@@ -96,7 +96,10 @@ describe('the keys after removing a caseworker', () => {
 
   it('the leak index: new rows under the new scan key (kind@2), a former worker\'s rows keep theirs; every role finds both', async () => {
     const { file, admin, w } = await setUp();
+    const rowsBefore = admin.ctx.store.all('SELECT id FROM scan_index').length;
     admin.users.remove('noor');
+    // Written again one for one: no row left behind under the old key but the former worker's.
+    expect(admin.ctx.store.all('SELECT id FROM scan_index').length).toBe(rowsBefore);
     w.fleur = admin.workers.add({ first_name: 'Fleur', last_name: 'Zandvoort', email: 'fleur@voorbeeld.nl', team: 'Team Noord' });
     const kinds = admin.ctx.store.all<{ kind: string }>('SELECT kind FROM scan_index').map((r) => scanEpochOf(r.kind).epoch);
     expect(new Set(kinds)).toEqual(new Set([1, 2]));
@@ -292,6 +295,35 @@ describe('user remove, unfinished and finished', () => {
     expect(r.rotated!.epochs).toEqual({ casefacing: 2, scan: 2, audit: 2, identity: 2, blind: 2 });
     expect(again.audit.entries().at(-1)).toMatchObject({ action: 'keys.rotate', details: { after_removing: ['noor', 'sven'] } });
     expect(again.verify().problems).toEqual([]);
+  });
+});
+
+describe('after removing a security officer (the blind key replaced too)', () => {
+  it('the former worker\'s leak rows get a new owner and sealed worker: the administrator still learns who it was', async () => {
+    const { file, admin, w } = await setUp();
+    await join(file, admin, 'sven', 'security', SVEN);
+    const r = admin.users.remove('sven');
+    expect(r.rotated!.epochs).toEqual({ identity: 2, casefacing: 2, blind: 2, scan: 2, audit: 2 });
+    expect(await findings(admin, 'Ilse Vermaat en Mila Brouwershaven')).toEqual([
+      ['Ilse Vermaat', 'high', w.ilse, true],
+      ['Mila Brouwershaven', 'high', w.mila, false],
+    ]);
+    // Found by e-mail through the new blind index; the log says who was removed and how many grants went.
+    expect(admin.workers.list().map((x) => x.email).sort()).toEqual(['mila@voorbeeld.nl', 'noor@voorbeeld.nl', null].sort());
+    expect(admin.audit.entries().find((e) => e.action === 'user.remove')).toMatchObject({ subject: 'sven', details: { role: 'security', grants_revoked: 5 } });
+    expect(admin.verify().problems).toEqual([]);
+  });
+});
+
+describe('the rows rotation writes', () => {
+  it('only to protected tables and columns', async () => {
+    const { admin } = await setUp();
+    const { RekeyStore } = await import('../../src/store/rekey.js');
+    const rekey = new RekeyStore(admin.ctx.store);
+    expect(() => rekey.rows('sqlite_master', 'name', ['sql'])).toThrow('not a protected column: sqlite_master.name,sql');
+    expect(() => rekey.rows('workers', 'id', ['team', 'id; DROP TABLE workers'])).toThrow('not a protected column');
+    expect(() => rekey.update('workers', 'id', 'W-x', { evil: null })).toThrow('not a protected column: workers.id,evil');
+    expect(rekey.rows('cases', 'id', ['risk']).length).toBe(1);
   });
 });
 
