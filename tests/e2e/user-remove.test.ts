@@ -104,6 +104,8 @@ describe('after removing a caseworker', () => {
   let removal: Record<string, unknown>;
 
   beforeAll(async () => {
+    // A document in the register: its record is sealed under the case-facing key too.
+    ok(await sb.runP(['render', file('brief.md', 'Beste ouders,\n\n{{worker.name}}'), '--case', CASE, '--worker', w.mila!, '--out', path.join(sb.dir, 'brief-uit.md')]));
     noorToken = ok(await as('noor', ['unlock'])).stdout.trim();
     adminToken = ok(await sb.runP(['unlock'])).stdout.trim();
     removal = json(ok(await sb.runP(['user', 'remove', 'noor', '--yes', '--json'])));
@@ -143,7 +145,9 @@ describe('after removing a caseworker', () => {
     expect(log.map((e) => e.action)).toEqual(expect.arrayContaining(['user.remove', 'keys.rotate']));
     ok(await as('sven', ['audit', 'verify']));
     ok(await as('mila', ['audit', 'verify']));
-    ok(await sb.runP(['verify']));
+    // verify opens every record, the rendered document's included.
+    expect(ok(await sb.runP(['verify'])).stdout).toMatch(/1 document/u);
+    expect(json<{ documents: unknown[] }>(ok(await sb.runP(['document', 'list', '--json']))).documents.length).toBe(1);
   });
 });
 
