@@ -6,13 +6,12 @@ import type { Store } from './store.js';
 
 export type Cell = Uint8Array | string | number | null;
 
+/** What sealing a leak-index row again needs: its owner and sealed worker, and the kind and tokens their associated data binds. */
 export interface ScanRow {
   id: number;
   owner: Uint8Array;
   kind: string;
-  confidence: string;
   tokens: Uint8Array;
-  reversed: number;
   worker: Uint8Array;
 }
 
@@ -37,15 +36,15 @@ export class RekeyStore {
   }
 
   scanRows(): ScanRow[] {
-    return this.s.all<ScanRow>('SELECT id, owner, kind, confidence, tokens, reversed, worker FROM scan_index ORDER BY id');
+    return this.s.all<ScanRow>('SELECT id, owner, kind, tokens, worker FROM scan_index ORDER BY id');
   }
 
   deleteScanRow(id: number): void {
     this.s.run('DELETE FROM scan_index WHERE id = ?', id);
   }
 
-  updateScanRow(id: number, owner: Uint8Array, kind: string, worker: Uint8Array): void {
-    this.s.run('UPDATE scan_index SET owner = ?, kind = ?, worker = ? WHERE id = ?', owner, kind, worker, id);
+  updateScanRow(id: number, owner: Uint8Array, worker: Uint8Array): void {
+    this.s.run('UPDATE scan_index SET owner = ?, worker = ? WHERE id = ?', owner, worker, id);
   }
 
   deleteNameGuards(): void {

@@ -88,6 +88,7 @@ export class AuditLog {
 
   /** Walks the whole chain; reports the first broken entry. With `head`, also catches a deleted tail. */
   verify(head?: ChainHead): AuditReport {
+    // Refuses a keyring without the audit key (exit 3) before anything is walked.
     this.ctx.key('audit');
     // Entries keep the audit key of the epoch they were written in: a
     // 'keys.rotate' entry (itself under the new key) starts the next one.

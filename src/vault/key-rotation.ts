@@ -180,8 +180,9 @@ export function rotateKeys(ctx: VaultContext, rotate: readonly Compartment[], re
     // Guards against pseudonyms that resemble a real worker, from the names themselves.
     rekey.deleteNameGuards();
     for (const w of active.values()) for (const d of newWorkers.guardDigests(w).all) store.addGuard(d);
-    const guarded = new Set(rekey.pseudonymGuards().map((g) => g.pseudonym_id));
-    const before = rekey.pseudonymGuards().map((g) => `${Buffer.from(g.digest).toString('hex')}:${g.pseudonym_id}`).sort();
+    const stored = rekey.pseudonymGuards();
+    const guarded = new Set(stored.map((g) => g.pseudonym_id));
+    const before = stored.map((g) => `${Buffer.from(g.digest).toString('hex')}:${g.pseudonym_id}`).sort();
     const recomputed: string[] = [];
     rekey.deletePseudonymGuards();
     for (const id of guarded) {
@@ -264,13 +265,12 @@ function rewriteScanIndex(ctx: VaultContext, next: VaultContext, newScan: ScanIn
       return;
     }
     // Kept: its tokens stay under the scan key they were hashed with (its kind names that epoch).
-    const keptKind = r.kind;
     const workerId = openField(oldBlind, r.worker, { table: 'scan_index', column: 'worker', rowId: `${ownerHex}:${r.kind}:${Buffer.from(r.tokens).toString('hex')}` });
     if (workerId !== former) throw new Error(`scan index entry ${r.id} names another worker than its owner; nothing was changed`);
     const owner = blindIndex(next.key('blind'), 'scan-owner', former);
     const newHex = Buffer.from(owner).toString('hex');
-    const worker = sealField(next.key('blind'), former, { table: 'scan_index', column: 'worker', rowId: `${newHex}:${keptKind}:${Buffer.from(r.tokens).toString('hex')}` }, ctx.random);
-    rekey.updateScanRow(r.id, owner, keptKind, worker);
+    const worker = sealField(next.key('blind'), former, { table: 'scan_index', column: 'worker', rowId: `${newHex}:${r.kind}:${Buffer.from(r.tokens).toString('hex')}` }, ctx.random);
+    rekey.updateScanRow(r.id, owner, worker);
   });
   for (const [id, w] of active) newScan.updateWorker(id, w);
   const pseudonyms = [...next.cases.iteratePseudonyms()].filter((p) => p.status !== 'active');

@@ -3,11 +3,10 @@
 // white space alone is refused (file, stdin and the hidden prompt); accents
 // count the same in NFC and NFD. And passwd ends the sessions unlocked with
 // the old passphrase.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, json, makeSandbox, ROOT, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { json, makeSandbox, onTerminal, type Sandbox } from '../helpers/cli.js';
 import { expectCleanError, expectOk } from '../helpers/expect.js';
 
 // Invented; the accented letters make NFC and NFD differ.
@@ -119,23 +118,7 @@ describe('passphrase files are read as bytes', () => {
   });
 });
 
-// The hidden prompt, on a real pseudo-terminal: the helper waits for each
-// prompt's text before it types, so nothing depends on timing.
-function onTerminal(sb: Sandbox, answers: [string, string][], args: string[]): RunResult {
-  try {
-    const stdout = execFileSync('python3', [path.join(ROOT, 'tests', 'helpers', 'pty-run.py'), JSON.stringify(answers), '--', process.execPath, BIN, ...args], {
-      env: { ...sb.env, NO_COLOR: '1' },
-      cwd: sb.dir,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    return { stdout, stderr: '', exitCode: 0 };
-  } catch (e) {
-    const err = e as { stdout?: string; status?: number | null };
-    return { stdout: String(err.stdout ?? ''), stderr: '', exitCode: err.status ?? -1 };
-  }
-}
-
+// On a real pseudo-terminal (onTerminal): each answer is typed once its prompt shows.
 describe('the hidden prompt', () => {
   let sb: Sandbox;
   beforeAll(() => {

@@ -5,8 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { BIN, json, makeSandbox, ROOT, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { json, makeSandbox, onTerminal, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { expectCleanError, expectOk } from '../helpers/expect.js';
 
 const ok = expectOk;
@@ -181,29 +180,14 @@ describe('a removal interrupted, finished by running it again', () => {
   }, 120_000);
 });
 
-// On a real pseudo-terminal: the helper waits for the question before it answers.
-function onTerminal(answers: [string, string][], args: string[]): RunResult {
-  try {
-    const stdout = execFileSync('python3', [path.join(ROOT, 'tests', 'helpers', 'pty-run.py'), JSON.stringify(answers), '--', process.execPath, BIN, ...args], {
-      env: { ...sb.env, NO_COLOR: '1' },
-      cwd: sb.dir,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    return { stdout, stderr: '', exitCode: 0 };
-  } catch (e) {
-    const err = e as { stdout?: string; status?: number | null };
-    return { stdout: String(err.stdout ?? ''), stderr: '', exitCode: err.status ?? -1 };
-  }
-}
-
+// On a real pseudo-terminal (onTerminal): each answer is typed once its prompt shows.
 describe('user remove on a terminal', () => {
   it('asks first: "no" changes nothing (exit 2); "yes" removes, with a progress bar per table', async () => {
-    const no = onTerminal([['Remove user mila and replace every key she held?', 'n']], ['user', 'remove', 'mila', '--passphrase-file', sb.passFile]);
+    const no = onTerminal(sb, [['Remove user mila and replace every key she held?', 'n']], ['user', 'remove', 'mila', '--passphrase-file', sb.passFile]);
     expect(no.exitCode).toBe(2);
     expect(no.stdout).toContain('cancelled; nothing was changed');
     expect(await statusOf('mila')).toBe('active');
-    const yes = onTerminal([['Remove user mila and replace every key she held?', 'y']], ['user', 'remove', 'mila', '--passphrase-file', sb.passFile]);
+    const yes = onTerminal(sb, [['Remove user mila and replace every key she held?', 'y']], ['user', 'remove', 'mila', '--passphrase-file', sb.passFile]);
     expect(yes.exitCode, yes.stdout).toBe(0);
     expect(yes.stdout).toMatch(/re-sealing workers \[/u);
     expect(yes.stdout).toMatch(/removed mila \(caseworker\): replaced the casefacing, scan, audit keys/u);

@@ -1,5 +1,6 @@
 // Runs the built CLI (bin/schuilnaam.js -> dist/) in a throwaway sandbox:
 // its own vault path, runtime dir and HOME, and a passphrase file.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -108,5 +109,25 @@ export function json<T = unknown>(r: RunResult): T {
     return JSON.parse(r.stdout) as T;
   } catch {
     throw new Error(`stdout is not one JSON document (exit ${r.exitCode}):\n${r.stdout}\nstderr:\n${r.stderr}`);
+  }
+}
+
+/**
+ * Runs `schuilnaam ...args` on a real pseudo-terminal (tests/helpers/pty-run.py):
+ * the helper waits for each prompt's text before it types its answer, so
+ * nothing depends on timing. stdout is everything the terminal showed.
+ */
+export function onTerminal(sb: Sandbox, answers: [string, string][], args: string[]): RunResult {
+  try {
+    const stdout = execFileSync('python3', [path.join(ROOT, 'tests', 'helpers', 'pty-run.py'), JSON.stringify(answers), '--', process.execPath, BIN, ...args], {
+      env: { ...sb.env, NO_COLOR: '1' },
+      cwd: sb.dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { stdout, stderr: '', exitCode: 0 };
+  } catch (e) {
+    const err = e as { stdout?: string; status?: number | null };
+    return { stdout: String(err.stdout ?? ''), stderr: '', exitCode: err.status ?? -1 };
   }
 }

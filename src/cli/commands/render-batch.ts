@@ -10,6 +10,7 @@ import { ExitCode, SchuilnaamError, UsageError } from '../../errors.js';
 import type { OutputFormat } from '../../formats/write-document.js';
 import type { GateFinding, Rendered } from '../../vault/renderer.js';
 import type { Ctx } from '../context.js';
+import { progressBar } from '../progress.js';
 import { withVault } from '../credentials.js';
 import { emit } from '../output.js';
 import { checkNotThere, sha256, writeRegistered } from '../write-output.js';
@@ -95,7 +96,8 @@ export async function batch(ctx: Ctx, o: RenderOptions): Promise<number> {
   }
   return withVault(ctx, async (v) => {
     const renderer = await makeRenderer(v);
-    const bar = await progressBar(ctx, rows.length);
+    const bar = rows.length < 2 ? undefined : await progressBar(ctx, 'rendering [{bar}] {value}/{total} {percentage}%');
+    bar?.start(rows.length, 0);
     const outcomes: Outcome[] = [];
     const started = performance.now();
     const timings = { render: 0, gate: 0 };
@@ -174,15 +176,6 @@ export async function batch(ctx: Ctx, o: RenderOptions): Promise<number> {
 function round(x: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
-}
-
-/** A progress bar on stderr when a person is watching (a TTY, no --json). */
-async function progressBar(ctx: Ctx, total: number): Promise<{ increment(): void; stop(): void } | undefined> {
-  if (!ctx.term.stderrIsTTY || ctx.json || total < 2) return undefined;
-  const { SingleBar, Presets } = (await import('cli-progress')).default;
-  const bar = new SingleBar({ format: 'rendering [{bar}] {value}/{total} {percentage}%', stream: ctx.term.io.stderr as NodeJS.WriteStream, clearOnComplete: true, hideCursor: true }, Presets.shades_classic);
-  bar.start(total, 0);
-  return bar;
 }
 
 /** A full garbage collection on demand, or undefined where the runtime refuses. */

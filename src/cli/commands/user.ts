@@ -5,6 +5,7 @@ import type { UserView } from '../../vault/user-admin.js';
 import type { Ctx } from '../context.js';
 import { askNewPassphrase, readPassphraseFile, withVault } from '../credentials.js';
 import { emit, fields, table } from '../output.js';
+import { progressBar } from '../progress.js';
 
 function localTime(iso: string): string {
   return new Date(iso).toLocaleString('nl-NL', { dateStyle: 'medium', timeStyle: 'short' });
@@ -76,20 +77,20 @@ export async function list(ctx: Ctx): Promise<void> {
 export async function remove(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<void> {
   const name = args[0]!;
   const bar = await stepBar(ctx);
-  const r = await withVault(ctx, async (v) => {
+  const { r, vaultId } = await withVault(ctx, async (v) => {
     v.users.checkRemovable(name);
     if (!opts.yes) {
       if (!ctx.term.stdinIsTTY) throw new UsageError('removing a user cannot be undone; confirm it with --yes', `run "schuilnaam user remove ${name} --yes"`);
       if (!(await ctx.term.confirm(`Remove user ${name} and replace every key she held?`))) throw new UsageError('cancelled; nothing was changed');
     }
     try {
-      return v.users.remove(name, bar?.update);
+      return { r: v.users.remove(name, bar?.update), vaultId: v.ctx.vaultId };
     } finally {
       bar?.stop();
     }
   });
   // Her sessions on this machine go at once; everyone else's hold replaced keys and must unlock again.
-  const ended = r.rotated ? endUserSessions(ctx.runtimeDir, await vaultIdOf(ctx), name) : 0;
+  const ended = r.rotated ? endUserSessions(ctx.runtimeDir, vaultId, name) : 0;
   const out = {
     user: r.user,
     role: r.role,
@@ -110,11 +111,10 @@ export async function remove(ctx: Ctx, args: string[], opts: Record<string, unkn
   });
 }
 
-/** A progress bar per step on stderr when a person is watching (a TTY, no --json). */
+/** One bar per table the removal seals again, started afresh at each new table. */
 async function stepBar(ctx: Ctx): Promise<{ update: (step: string, done: number, total: number) => void; stop: () => void } | undefined> {
-  if (!ctx.term.stderrIsTTY || ctx.json) return undefined;
-  const { SingleBar, Presets } = (await import('cli-progress')).default;
-  const bar = new SingleBar({ format: 're-sealing {step} [{bar}] {value}/{total}', stream: ctx.term.io.stderr as NodeJS.WriteStream, clearOnComplete: true, hideCursor: true }, Presets.shades_classic);
+  const bar = await progressBar(ctx, 're-sealing {step} [{bar}] {value}/{total}');
+  if (!bar) return undefined;
   let step = '';
   return {
     update: (s, done, total) => {
@@ -128,15 +128,6 @@ async function stepBar(ctx: Ctx): Promise<{ update: (step: string, done: number,
       if (step !== '') bar.stop();
     },
   };
-}
-
-async function vaultIdOf(ctx: Ctx): Promise<string> {
-  const file = await VaultFile.open(ctx.vaultPath, ctx.deps);
-  try {
-    return file.vaultId;
-  } finally {
-    file.close();
-  }
 }
 
 export async function whoami(ctx: Ctx): Promise<void> {
